@@ -1,0 +1,115 @@
+"""One Settings dataclass: every knob, its default, and why it is set that way.
+
+Defaults live in ``data/defaults.toml`` (data, not code); a user's TOML file and
+command-line options override them in that order.
+"""
+
+from __future__ import annotations
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+from dataclasses import asdict, dataclass, fields, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from . import errors
+
+KINDS = ("pain", "goal", "objection")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Settings of one run; see ``data/defaults.toml`` for what each one does."""
+
+    spacy_model: str
+    spacy_fallback_models: tuple[str, ...]
+    embedding_model: str
+    interviewer_labels: tuple[str, ...]
+    interviewers: tuple[str, ...]
+    kinds: tuple[str, ...]
+    thresholds: dict[str, float]
+    min_participants: int
+    emerging: str
+    min_theme_size: int
+    reduce_dimensions: int
+    quotes_per_theme: int
+    mmr_diversity: float
+    themes_per_kind: int
+    vocabulary_size: int
+    max_file_mb: float
+    batch_size: int
+    workers: int
+    seed: int
+    round: str
+    formats: tuple[str, ...]
+    taxonomy: str
+    names: str
+    templates: str
+    generated_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The settings as plain JSON-ready data (recorded in personas.json)."""
+        out: dict[str, Any] = {}
+        for key, value in asdict(self).items():
+            out[key] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """A copy with the given values; ``None`` means keep the current one."""
+        given = {k: v for k, v in overrides.items() if v is not None}
+        return _checked(replace(self, **_coerced(given, "option")))
+
+
+def _coerced(values: dict[str, Any], source: str) -> dict[str, Any]:
+    known = {f.name: f for f in fields(Settings)}
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if name not in known:
+            raise errors.SettingsError(errors.UNKNOWN_SETTING.format(name=name, source=source))
+        if isinstance(value, list):
+            value = tuple(value)
+        out[name] = value
+    return out
+
+
+def _checked(settings: Settings) -> Settings:
+    def bad(name: str, problem: str) -> errors.SettingsError:
+        return errors.SettingsError(errors.BAD_SETTING.format(name=name, problem=problem))
+
+    if settings.min_participants < 1:
+        raise bad("min_participants", "must be 1 or more")
+    if settings.emerging not in ("merge", "keep"):
+        raise bad("emerging", "must be 'merge' or 'keep'")
+    if settings.min_theme_size < 2:
+        raise bad("min_theme_size", "must be 2 or more")
+    if not 0 <= settings.mmr_diversity <= 1:
+        raise bad("mmr_diversity", "must be between 0 and 1")
+    if settings.max_file_mb <= 0:
+        raise bad("max_file_mb", "must be more than 0")
+    for kind, value in settings.thresholds.items():
+        if not 0 <= value <= 1:
+            raise bad(f"thresholds.{kind}", "must be between 0 and 1")
+    return settings
+
+
+def default_settings() -> Settings:
+    """The shipped defaults from ``data/defaults.toml``."""
+    text = resources.files("persona_lab.data").joinpath("defaults.toml").read_text("utf-8")
+    values = _coerced(tomllib.loads(text), "defaults.toml")
+    return _checked(Settings(**values))
+
+
+def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
+    """Defaults, then the user's TOML file, then explicit overrides."""
+    settings = default_settings()
+    if path is not None:
+        try:
+            data = tomllib.loads(Path(path).read_text("utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise errors.SettingsError(f"{path}: cannot read settings ({exc})") from exc
+        data = data.get("persona_lab", data)
+        settings = _checked(replace(settings, **_coerced(data, str(path))))
+    return settings.with_overrides(**overrides)
