@@ -1,0 +1,82 @@
+"""Short phrases made of a quote's own words, for theme labels.
+
+A phrase is a noun chunk or a verb with its object, taken verbatim (leading
+determiners and pronouns dropped), never reworded.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+LEADING_DROP = {"DET", "PRON", "CCONJ", "PUNCT", "PART", "ADP", "SCONJ", "AUX", "INTJ"}
+WEAK_HEADS = {
+    "thing", "things", "lot", "way", "stuff", "bit", "kind", "sort", "time", "one", "part",
+    "people", "someone", "something", "anything", "everything", "nothing", "point", "fact",
+}
+
+
+def _trimmed(tokens: list[Token]) -> list[Token]:
+    while tokens and (tokens[0].pos_ in LEADING_DROP or tokens[0].is_stop):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].is_punct or tokens[-1].pos_ in {"ADP", "CCONJ", "DET"}):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _text(tokens: list[Token]) -> str:
+    if not tokens:
+        return ""
+    doc = tokens[0].doc
+    return doc[tokens[0].i : tokens[-1].i + 1].text
+
+
+def phrases(sentence: Span, *, max_words: int = 6) -> tuple[str, ...]:
+    """Candidate label phrases of a sentence, most specific first, without repeats."""
+    found: list[str] = []
+    chunks = []
+    try:
+        chunks = list(sentence.noun_chunks)
+    except ValueError:  # no parser: noun_chunks needs dependencies
+        chunks = []
+    for chunk in chunks:
+        tokens = _trimmed(list(chunk))
+        if not tokens or len(tokens) > max_words or tokens[-1].lower_ in WEAK_HEADS:
+            continue
+        if all(t.is_stop for t in tokens):
+            continue
+        # A verb with this chunk as its object: "pulling numbers", "trust the number".
+        head = chunk.root.head
+        if chunk.root.dep_ in ("dobj", "pobj") and head.pos_ == "VERB" and head.i < chunk.start:
+            span = _trimmed(list(sentence.doc[head.i : chunk.end]))
+            if span and len(span) <= max_words and span[0].pos_ == "VERB":
+                found.append(_text(span))
+        found.append(_text(tokens))
+    if not found:
+        content = [t for t in sentence if t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ") and not t.is_stop]
+        found.extend(t.text for t in content[:3])
+    unique: list[str] = []
+    for phrase in found:
+        if phrase and phrase.lower() not in (u.lower() for u in unique):
+            unique.append(phrase)
+    return tuple(unique)
+
+
+def summary(sentence: Span, cue_tokens: set[int]) -> str:
+    """The phrase nearest the sentence's cue, or its first phrase."""
+    candidates = phrases(sentence)
+    if not candidates:
+        return ""
+    if cue_tokens:
+        text = sentence.text
+        doc = sentence.doc
+        positions = [doc[i].idx - sentence.start_char for i in cue_tokens]
+
+        def distance(phrase: str) -> int:
+            at = text.find(phrase)
+            return min(abs(at - p) for p in positions) if at >= 0 else 10**6
+
+        return min(candidates, key=distance)
+    return candidates[0]

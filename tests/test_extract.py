@@ -1,0 +1,96 @@
+"""Extraction: cue patterns, negation, questions, context, verbatim spans."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from conftest import hand_doc, make_transcript
+
+from persona_lab import extract
+from persona_lab.extract.patterns import load_common, load_context, load_cues
+from persona_lab.extract.score import is_negated
+from persona_lab.extract.units import Unit, participant_units, segments
+from persona_lab.models import Piece, Turn
+
+
+def test_extract_every_pattern_file_compiles(blank_nlp, settings):
+    cues = load_cues(("pain", "goal", "objection"))
+    matcher, by_id = extract.build_matcher(blank_nlp.vocab, cues)
+    assert len(matcher) == len(cues) == len(by_id)
+    assert {c.kind for c in cues} == {"pain", "goal", "objection"}
+
+
+def _insights_of(blank_nlp, settings, words, lemmas=None, question="Tell me more?", **parse):
+    transcript = make_transcript("call.txt", [("Interviewer", question), ("Maria", " ".join(words))])
+    doc = hand_doc(blank_nlp.vocab, words, lemmas, **parse)
+    unit = Unit(0, 1, 0, doc.text, load_context().kinds_asked(question))
+    return extract.insights_from_docs([transcript], [(unit, doc)], settings)
+
+
+def test_extract_pain_from_lost_hours(blank_nlp, settings):
+    words = ["Every", "Monday", "I", "lose", "three", "hours", "pulling", "numbers", "into", "spreadsheets", "."]
+    lemmas = ["every", "Monday", "I", "lose", "three", "hour", "pull", "number", "into", "spreadsheet", "."]
+    found = _insights_of(blank_nlp, settings, words, lemmas)
+    assert [i.kind for i in found] == ["pain"]
+    assert found[0].text == "Every Monday I lose three hours pulling numbers into spreadsheets ."
+    assert found[0].participant == "call/maria"
+    assert found[0].line == 2 and found[0].start == 10.0
+
+
+def test_extract_negated_pain_is_not_a_pain(blank_nlp, settings):
+    words = ["That", "is", "not", "really", "a", "problem", "for", "us", "."]
+    deps = ["nsubj", "ROOT", "neg", "advmod", "det", "attr", "prep", "pobj", "punct"]
+    heads = [1, 1, 1, 1, 5, 1, 5, 6, 1]
+    assert _insights_of(blank_nlp, settings, words, deps=deps, heads=heads) == ()
+
+
+def test_extract_negation_window_without_parse(blank_nlp):
+    doc = hand_doc(blank_nlp.vocab, ["It", "is", "never", "a", "problem", "here"])
+    sentence = doc[:]
+    assert is_negated([doc[4]], sentence, load_common())
+    assert not is_negated([doc[1]], sentence, load_common())
+
+
+def test_extract_question_asked_back_is_not_an_objection(blank_nlp, settings):
+    words = ["Is", "the", "price", "per", "seat", "or", "per", "team", "?"]
+    assert _insights_of(blank_nlp, settings, words) == ()
+
+
+def test_extract_objection_on_price_and_existing_tool(blank_nlp, settings):
+    words = ["Honestly", "the", "price", "is", "steep", "and", "we", "already", "use", "Clari", "."]
+    found = _insights_of(blank_nlp, settings, words)
+    assert [i.kind for i in found] == ["objection"]
+
+
+def test_extract_interviewer_context_raises_the_prior(blank_nlp, settings):
+    words = ["Probably", "the", "handoff", "between", "our", "teams", ",", "it", "is", "slow", "."]
+    plain = _insights_of(blank_nlp, settings, words, question="How is the weather?")
+    asked = _insights_of(blank_nlp, settings, words, question="What is the hardest part of your week?")
+    assert plain == ()
+    assert [i.kind for i in asked] == ["pain"]
+
+
+def test_extract_short_answer_is_never_quoted(blank_nlp, settings):
+    found = _insights_of(
+        blank_nlp, settings, ["Yes", ",", "definitely", "."], question="Is reporting a pain for you?"
+    )
+    assert found == ()
+
+
+def test_extract_units_skip_interviewer_and_split_at_gaps():
+    text = "first line\nsecond line\nafter a gap"
+    turn = Turn(1, "Maria", text, (Piece(0, 3), Piece(11, 4), Piece(23, 9)), (True, False))
+    assert list(segments(turn)) == [(0, 22), (23, len(text))]
+    transcript = make_transcript("a.txt", [("Interviewer", "I hate this problem?"), ("Maria", "x")])
+    transcript = dataclasses.replace(transcript, turns=(transcript.turns[0], turn))
+    units = list(participant_units([transcript], load_context()))
+    assert [u.text for u in units] == ["first line\nsecond line", "after a gap"]
+    assert all(u.turn == 1 for u in units)
+    assert units[0].asked == ("pain",)
+
+
+@pytest.mark.parametrize("kind", ["pain", "goal", "objection"])
+def test_extract_patterns_have_unique_ids(kind):
+    ids = [c.id for c in load_cues((kind,))]
+    assert len(ids) == len(set(ids))
