@@ -1,0 +1,77 @@
+"""Vectors in, cluster labels out: reduce the dimensions, then HDBSCAN.
+
+No I/O and no randomness beyond a fixed seed, so the same vectors always give
+the same labels. Label -1 is noise: the caller keeps those items visible.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+
+def reduce(vectors: np.ndarray, dimensions: int, *, seed: int = 42) -> np.ndarray:
+    """PCA to at most ``dimensions`` (hdbscan is ~25x slower on raw 384-d vectors)."""
+    n, d = vectors.shape
+    keep = min(dimensions, d, max(1, n - 1))
+    if keep >= d or n < 3:
+        return vectors.astype(np.float64)
+    from sklearn.decomposition import PCA
+
+    reduced = PCA(n_components=keep, svd_solver="full", random_state=seed).fit_transform(
+        vectors.astype(np.float64)
+    )
+    return np.asarray(reduced, dtype=np.float64)
+
+
+def cluster_labels(
+    vectors: np.ndarray,
+    *,
+    min_cluster_size: int = 2,
+    min_samples: int | None = 1,
+    dimensions: int = 10,
+    seed: int = 42,
+) -> np.ndarray:
+    """HDBSCAN labels for the rows of ``vectors`` (-1 for noise)."""
+    n = len(vectors)
+    if n < max(2, min_cluster_size):
+        return np.full(n, -1, dtype=int)
+    if n == 2:
+        similar = float(np.dot(vectors[0], vectors[1])) >= 0.6
+        return np.array([0, 0]) if similar and min_cluster_size <= 2 else np.full(2, -1)
+    import hdbscan
+
+    points = reduce(vectors, dimensions, seed=seed)
+    clusterer = hdbscan.HDBSCAN(
+        min_cluster_size=min_cluster_size,
+        min_samples=min_samples,
+        metric="euclidean",
+        cluster_selection_method="eom",
+        allow_single_cluster=True,
+        core_dist_n_jobs=1,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=RuntimeWarning)
+        labels = clusterer.fit_predict(points)
+    return canonical(np.asarray(labels, dtype=int))
+
+
+def canonical(labels: np.ndarray) -> np.ndarray:
+    """Renumbers clusters by first appearance, so label ids never depend on internals."""
+    mapping: dict[int, int] = {}
+    out = np.full(len(labels), -1, dtype=int)
+    for i, label in enumerate(labels):
+        if label < 0:
+            continue
+        out[i] = mapping.setdefault(int(label), len(mapping))
+    return out
+
+
+def centroid(vectors: np.ndarray) -> np.ndarray:
+    """Unit-length mean direction of some unit vectors."""
+    if len(vectors) == 0:
+        return vectors.sum(axis=0)
+    mean = vectors.mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return mean / norm if norm else mean

@@ -1,0 +1,146 @@
+"""Insights and their vectors in, personas out.
+
+Participants are grouped by role (grouping), each group's insights of each kind
+are clustered into themes (themes), and each persona gets a name, a role label,
+its company context and its distinctive vocabulary (profile, vocabulary).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from ..models import Insight, Participant, Persona, Role, Transcript
+from ..settings import Settings
+from . import grouping, themes
+from .config import persona_config, persona_names
+from .profile import assign_names, company_context, participant_texts, role_label, slug
+from .vocabulary import distinctive_terms
+
+__all__ = ["build_personas"]
+
+
+def _placed_groups(
+    participants: dict[str, Participant],
+    vectors_by_participant: dict[str, np.ndarray],
+    settings: Settings,
+) -> tuple[list[grouping.Group], list[str], set[str]]:
+    """Role groups with unknown roles placed; the ids left over; the emerging keys."""
+    config = persona_config()
+    people = [participants[k] for k in sorted(participants)]
+    groups, unknown = grouping.by_role(people, config, settings.min_participants)
+    share_unknown = len(unknown) / max(1, len(people))
+    if unknown and (not groups or share_unknown > config.discover_when_unknown_share):
+        found, left = grouping.discover(
+            unknown,
+            participants,
+            vectors_by_participant,
+            min_participants=settings.min_participants,
+            dimensions=settings.reduce_dimensions,
+            seed=settings.seed,
+        )
+        groups += found
+    else:
+        groups, left = grouping.join_nearest(
+            groups, unknown, vectors_by_participant, config.join_similarity
+        )
+    small = {g.key for g in groups if len(g.members) < settings.min_participants}
+    if settings.emerging == "merge" and small and len(small) < len(groups):
+        big = [g for g in groups if g.key not in small]
+        moving = [m for g in groups if g.key in small for m in g.members]
+        groups, stranded = grouping.join_nearest(big, moving, vectors_by_participant, -1.0)
+        left += stranded
+        small = set()
+    return groups, left, small
+
+
+def _main_seniority(members: Sequence[Participant]) -> str:
+    """The most common known seniority of a persona's participants."""
+    counts = Counter(p.seniority for p in members if p.seniority != "unknown")
+    if not counts:
+        return "unknown"
+    return min(counts, key=lambda s: (-counts[s], s))
+
+
+def build_personas(
+    transcripts: Sequence[Transcript],
+    insights: Sequence[Insight],
+    vectors: np.ndarray,
+    settings: Settings,
+) -> tuple[tuple[Persona, ...], tuple[Insight, ...]]:
+    """The round's personas, and the insights of participants no persona holds.
+
+    Args:
+        transcripts: the round's transcripts (participants and their turns).
+        insights: the round's insights, in a stable order.
+        vectors: one unit vector per insight, same order.
+        settings: the run's settings.
+    """
+    participants = {
+        p.id: p for t in transcripts for p in t.participants if not p.is_interviewer
+    }
+    rows_by_participant: dict[str, list[int]] = defaultdict(list)
+    for index, insight in enumerate(insights):
+        rows_by_participant[insight.participant].append(index)
+    vectors_by_participant = {pid: vectors[rows] for pid, rows in rows_by_participant.items()}
+    groups, left, emerging = _placed_groups(participants, vectors_by_participant, settings)
+
+    clusters_by_group: dict[str, list[themes.Cluster]] = {}
+    noise_by_group: dict[str, list[int]] = {}
+    for group in groups:
+        members = set(group.members)
+        clusters_by_group[group.key], noise_by_group[group.key] = [], []
+        for kind in settings.kinds:
+            indices = [
+                i for i, x in enumerate(insights) if x.kind == kind and x.participant in members
+            ]
+            found, noise = themes.clusters_of_kind(indices, vectors, kind, settings)
+            clusters_by_group[group.key] += found
+            noise_by_group[group.key] += noise
+    every_cluster = [c for cs in clusters_by_group.values() for c in cs]
+    df = themes.phrase_document_frequency(every_cluster, insights)
+
+    said = participant_texts(transcripts)
+    vocab = distinctive_terms(
+        {g.key: {m: said.get(m, []) for m in g.members} for g in groups},
+        STOP_WORDS,
+        top_n=settings.vocabulary_size,
+    )
+    config = persona_config()
+    ids = {g.key: slug(g.key) for g in groups}
+    names = assign_names(list(ids.values()), persona_names(settings.names))
+    personas: list[Persona] = []
+    for group in groups:
+        members = tuple(participants[m] for m in sorted(group.members))
+        built = [
+            themes.theme_from(c, insights, vectors, df, len(every_cluster), settings)
+            for c in clusters_by_group[group.key]
+        ]
+        label = role_label(members, group.function, group.band, config)
+        pid = ids[group.key]
+        personas.append(
+            Persona(
+                id=pid,
+                name=f"{names[pid]}, the {label}",
+                role=Role(
+                    group.function,
+                    _main_seniority(members),
+                    tuple(sorted({p.title for p in members if p.title})),
+                ),
+                participants=members,
+                themes=themes.rank(built, settings.kinds),
+                vocabulary=vocab.get(group.key, ()),
+                context=company_context(members, said),
+                unthemed=tuple(
+                    insights[i] for i in sorted(noise_by_group[group.key], key=lambda i: insights[i].key)
+                ),
+                emerging=group.key in emerging,
+            )
+        )
+    personas.sort(key=lambda p: (p.emerging, -len(p.participants), p.id))
+    left_set = set(left)
+    unassigned = tuple(i for i in insights if i.participant in left_set)
+    return tuple(personas), unassigned

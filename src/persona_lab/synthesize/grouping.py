@@ -1,0 +1,147 @@
+"""Participants into role groups: by function, split by seniority band where
+each band has enough people; unknown roles join the nearest group, or, when
+most roles are unknown, groups are discovered by clustering insight profiles."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..cluster import centroid, cluster_labels
+from ..models import UNKNOWN, Participant
+from .config import PersonaConfig
+
+
+@dataclass(frozen=True)
+class Group:
+    """Participants who will make one persona."""
+
+    key: str
+    function: str
+    band: str
+    members: tuple[str, ...]
+    discovered: bool = False
+
+
+def _role_key(function: str, band: str, split: bool) -> str:
+    return f"{function}-{band}" if split and band != "unknown" else function
+
+
+def by_role(
+    participants: Sequence[Participant], config: PersonaConfig, min_participants: int
+) -> tuple[list[Group], list[str]]:
+    """Groups of known-role participants, and the ids whose role is unknown."""
+    by_function: dict[str, list[Participant]] = defaultdict(list)
+    unknown: list[str] = []
+    for p in participants:
+        if p.function in (UNKNOWN, "other", ""):
+            unknown.append(p.id)
+        else:
+            by_function[p.function].append(p)
+    groups: list[Group] = []
+    for function in sorted(by_function):
+        members = by_function[function]
+        bands: dict[str, list[str]] = defaultdict(list)
+        for p in members:
+            bands[config.band(p.seniority)].append(p.id)
+        big = [b for b in sorted(bands) if b != "unknown" and len(bands[b]) >= min_participants]
+        if len(big) < 2:
+            main = Counter(config.band(p.seniority) for p in members).most_common(1)[0][0]
+            groups.append(Group(function, function, main, tuple(p.id for p in members)))
+            continue
+        # Split: each big band is a persona; small bands join the largest band.
+        largest = max(big, key=lambda b: (len(bands[b]), b))
+        for band in big:
+            ids = list(bands[band])
+            if band == largest:
+                ids += [i for b in sorted(bands) if b not in big for i in bands[b]]
+            groups.append(Group(_role_key(function, band, True), function, band, tuple(ids)))
+    return groups, unknown
+
+
+def profile(ids: Sequence[str], vectors_by_participant: Mapping[str, np.ndarray]) -> np.ndarray:
+    """The centroid of the insights of some participants."""
+    rows = [vectors_by_participant[i] for i in ids if i in vectors_by_participant]
+    if not rows:
+        return np.zeros(0)
+    return centroid(np.vstack(rows))
+
+
+def join_nearest(
+    groups: list[Group],
+    ids: Sequence[str],
+    vectors_by_participant: Mapping[str, np.ndarray],
+    min_similarity: float,
+) -> tuple[list[Group], list[str]]:
+    """Adds each id to the group whose insights are most like its own.
+
+    Returns the new groups and the ids that could not be placed (no insights,
+    or no group similar enough).
+    """
+    centroids = {g.key: profile(g.members, vectors_by_participant) for g in groups}
+    added: dict[str, list[str]] = defaultdict(list)
+    left: list[str] = []
+    for pid in ids:
+        mine = profile([pid], vectors_by_participant)
+        options = [
+            (float(mine @ c), key) for key, c in centroids.items() if c.size and mine.size
+        ]
+        if not options:
+            left.append(pid)
+            continue
+        similarity, key = max(options)
+        if similarity < min_similarity:
+            left.append(pid)
+        else:
+            added[key].append(pid)
+    new = [
+        Group(g.key, g.function, g.band, g.members + tuple(added[g.key]), g.discovered)
+        for g in groups
+    ]
+    return new, left
+
+
+def discover(
+    ids: Sequence[str],
+    participants: Mapping[str, Participant],
+    vectors_by_participant: Mapping[str, np.ndarray],
+    *,
+    min_participants: int,
+    dimensions: int,
+    seed: int,
+) -> tuple[list[Group], list[str]]:
+    """Groups found by clustering participants on their insight profiles."""
+    usable = [i for i in ids if i in vectors_by_participant]
+    if not usable:
+        return [], list(ids)
+    points = np.vstack([profile([i], vectors_by_participant) for i in usable])
+    labels = cluster_labels(
+        points,
+        min_cluster_size=max(2, min_participants),
+        min_samples=1,
+        dimensions=dimensions,
+        seed=seed,
+    )
+    clusters: dict[int, list[str]] = defaultdict(list)
+    noise: list[str] = []
+    for pid, label in zip(usable, labels, strict=True):
+        (clusters[int(label)] if label >= 0 else noise).append(pid)
+    groups: list[Group] = []
+    for label in sorted(clusters):
+        members = clusters[label]
+        known = Counter(
+            participants[m].function for m in members
+            if participants[m].function not in (UNKNOWN, "other")
+        )
+        function = known.most_common(1)[0][0] if known else "other"
+        groups.append(Group(f"group-{label + 1}", function, "unknown", tuple(members), True))
+    left = [i for i in ids if i not in vectors_by_participant]
+    if groups:
+        groups, unplaced = join_nearest(groups, noise, vectors_by_participant, -1.0)
+        left += unplaced
+    else:
+        groups = [Group("group-1", "other", "unknown", tuple(noise), True)] if noise else []
+    return groups, left

@@ -1,0 +1,82 @@
+"""The parts of a persona that describe it rather than its themes: its name,
+its role label, its company context and what its participants said."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+from ..models import CompanyContext, Participant, Transcript
+from .config import PersonaConfig, tool_patterns
+
+
+def participant_texts(transcripts: Sequence[Transcript]) -> dict[str, list[str]]:
+    """Everything each participant said, by participant id (interviewers left out)."""
+    said: dict[str, list[str]] = defaultdict(list)
+    for transcript in transcripts:
+        for turn in transcript.turns:
+            p = transcript.participant_for(turn.speaker)
+            if p is not None and not p.is_interviewer:
+                said[p.id].append(turn.text)
+    return said
+
+
+def slug(text: str) -> str:
+    """A lowercase ASCII id safe as a file name: letters, digits and dashes only."""
+    cleaned = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return cleaned[:60] or "persona"
+
+
+def role_label(
+    members: Sequence[Participant], function: str, band: str, config: PersonaConfig
+) -> str:
+    """A title most members share (as said), else the function and band label."""
+    titles = Counter(" ".join(p.title.split()).lower() for p in members if p.title)
+    if titles:
+        title, count = titles.most_common(1)[0]
+        if count * 2 >= len(members) and count >= 1 and len(members) > 0:
+            surface = next(p.title for p in members if p.title and " ".join(p.title.split()).lower() == title)
+            if count > 1 or len(members) == 1:
+                return " ".join(w if w.isupper() else w[:1].upper() + w[1:] for w in surface.split())
+    label = config.role_label(function, band)
+    return label if function not in ("other", "unknown") else "Participant"
+
+
+def assign_names(ids: Sequence[str], names: Sequence[str]) -> dict[str, str]:
+    """A distinct first name per persona id, chosen by a stable hash of the id."""
+    taken: set[int] = set()
+    out: dict[str, str] = {}
+    for pid in sorted(ids):
+        start = int(hashlib.sha1(pid.encode()).hexdigest(), 16) % len(names)
+        index = start
+        while index in taken and len(taken) < len(names):
+            index = (index + 1) % len(names)
+        taken.add(index)
+        out[pid] = names[index]
+    return out
+
+
+def _counted(values: Iterable[str | None]) -> tuple[tuple[str, int], ...]:
+    counts = Counter(v.strip() for v in values if v and v.strip())
+    return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def company_context(
+    members: Sequence[Participant], said: Mapping[str, Sequence[str]]
+) -> CompanyContext:
+    """Industries, sizes and companies from metadata; tools from their own words.
+
+    Tools are counted by participants who name them, not by mentions.
+    """
+    tools: Counter[str] = Counter()
+    for p in members:
+        text = "\n".join(said.get(p.id, ()))
+        tools.update({shown for shown, pattern in tool_patterns() if pattern.search(text)})
+    return CompanyContext(
+        industries=_counted(p.industry for p in members),
+        company_sizes=_counted(p.company_size for p in members),
+        companies=tuple(sorted({p.company for p in members if p.company})),
+        tools=tuple(sorted(tools.items(), key=lambda kv: (-kv[1], kv[0]))),
+    )

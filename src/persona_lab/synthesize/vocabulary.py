@@ -1,0 +1,92 @@
+""""In their words": terms a persona uses more than the others.
+
+Weighted log-odds with an informative Dirichlet prior (Monroe, Colaresi and
+Quinn, 2008): each term's z-score compares the persona's use with everyone
+else's, shrunk toward the round's overall use so rare words don't win by chance.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+
+WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*[A-Za-z]|[A-Za-z]")
+
+
+def terms(text: str, stop_words: frozenset[str]) -> list[str]:
+    """Lowercased unigrams and bigrams of content words, in order."""
+    words = [w.lower() for w in WORD.findall(text)]
+    content = [w if (w not in stop_words and len(w) > 2 and "'" not in w) else "" for w in words]
+    out = [w for w in content if w]
+    out.extend(f"{a} {b}" for a, b in zip(content, content[1:], strict=False) if a and b)
+    return out
+
+
+def log_odds(
+    group: Counter[str], rest: Counter[str], prior: Counter[str], *, prior_size: float = 500.0
+) -> dict[str, float]:
+    """z-scores of each term of ``group`` against ``rest``."""
+    total_prior = sum(prior.values()) or 1
+    n_group = sum(group.values())
+    n_rest = sum(rest.values())
+    scores: dict[str, float] = {}
+    for term, count in group.items():
+        alpha = prior_size * prior[term] / total_prior
+        alpha0 = prior_size
+        in_group = math.log((count + alpha) / (n_group + alpha0 - count - alpha))
+        other = rest.get(term, 0)
+        in_rest = math.log((other + alpha) / (n_rest + alpha0 - other - alpha))
+        variance = 1.0 / (count + alpha) + 1.0 / (other + alpha)
+        scores[term] = (in_group - in_rest) / math.sqrt(variance)
+    return scores
+
+
+def distinctive_terms(
+    texts_by_group: Mapping[str, Mapping[str, Sequence[str]]],
+    stop_words: Iterable[str],
+    *,
+    top_n: int,
+    min_speakers: int = 2,
+) -> dict[str, tuple[str, ...]]:
+    """The ``top_n`` distinctive terms of each group.
+
+    Args:
+        texts_by_group: group -> speaker -> texts that speaker said.
+        stop_words: words never shown.
+        top_n: terms kept per group.
+        min_speakers: a term must be used by this many of the group's speakers
+            (or all of them, when fewer), so one person's habit is not a persona's.
+    """
+    stops = frozenset(w.lower() for w in stop_words)
+    counts: dict[str, Counter[str]] = {}
+    speakers: dict[str, Counter[str]] = {}
+    for group, by_speaker in texts_by_group.items():
+        counts[group] = Counter()
+        speakers[group] = Counter()
+        for texts in by_speaker.values():
+            said = [t for text in texts for t in terms(text, stops)]
+            counts[group].update(said)
+            speakers[group].update(set(said))
+    prior: Counter[str] = Counter()
+    for c in counts.values():
+        prior.update(c)
+    result: dict[str, tuple[str, ...]] = {}
+    for group, group_counts in counts.items():
+        rest = prior - group_counts
+        need = min(min_speakers, max(1, len(texts_by_group[group])))
+        scored = log_odds(group_counts, rest, prior)
+        eligible = [
+            (-score, term) for term, score in scored.items()
+            if speakers[group][term] >= need and group_counts[term] >= 2
+        ]
+        chosen: list[str] = []
+        for _, term in sorted(eligible):
+            if any(term in kept or kept in term for kept in chosen):
+                continue
+            chosen.append(term)
+            if len(chosen) == top_n:
+                break
+        result[group] = tuple(chosen)
+    return result
