@@ -39,7 +39,7 @@ def role_label(
         if count * 2 >= len(members) and count >= 1 and len(members) > 0:
             surface = next(p.title for p in members if p.title and " ".join(p.title.split()).lower() == title)
             if count > 1 or len(members) == 1:
-                return " ".join(w if w.isupper() else w[:1].upper() + w[1:] for w in surface.split())
+                return surface[:1].upper() + surface[1:]
     label = config.role_label(function, band)
     return label if function not in ("other", "unknown") else "Participant"
 

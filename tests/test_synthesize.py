@@ -1,0 +1,166 @@
+"""Personas from insights: grouping by role, themes, quotes, vocabulary, context."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from conftest import FakeEmbedder, make_transcript
+
+from persona_lab.cluster import canonical, cluster_labels
+from persona_lab.models import Insight
+from persona_lab.synthesize import build_personas
+from persona_lab.synthesize.mmr import mmr
+from persona_lab.synthesize.profile import assign_names, slug
+from persona_lab.synthesize.vocabulary import distinctive_terms
+
+SALES = ("VP of Sales", "sales", "vp")
+FINANCE = ("CFO", "finance", "c_level")
+
+PAINS_SALES = [
+    "I waste every Monday on the forecast call with my reps",
+    "The forecast call eats my whole Monday morning",
+    "My reps sandbag the forecast every single quarter",
+]
+PAINS_FINANCE = [
+    "The bookings forecast never matches our finance plan",
+    "Our finance plan and the bookings forecast disagree every quarter",
+    "Cash planning surprises us at quarter end",
+]
+
+
+def _round(people):
+    """Transcripts and insights for (stem, speaker, title, pains) tuples."""
+    transcripts, insights = [], []
+    for stem, speaker, title, pains in people:
+        turns = [("Interviewer", "What is the hardest part?")] + [(speaker, p) for p in pains]
+        t = make_transcript(f"{stem}.txt", turns, titles={speaker: title} if title else None)
+        transcripts.append(t)
+        for turn in t.turns[1:]:
+            insights.append(
+                Insight(
+                    "pain", turn.text, t.source, turn.line, speaker, f"{stem}/{speaker.lower()}",
+                    turn.start, turn.end, 0.9, turn.text.split()[1], turn.index, 0,
+                    tuple(w for w in turn.text.split() if len(w) > 4),
+                )
+            )
+    insights.sort(key=lambda i: i.key)
+    vectors = FakeEmbedder().encode([i.text for i in insights])
+    return transcripts, tuple(insights), vectors
+
+
+PEOPLE = [
+    ("a", "Ann", SALES, PAINS_SALES),
+    ("b", "Bob", SALES, PAINS_SALES[::-1]),
+    ("c", "Cat", FINANCE, PAINS_FINANCE),
+    ("d", "Dan", FINANCE, PAINS_FINANCE[1:]),
+]
+
+
+def test_synthesize_one_persona_per_role(settings):
+    transcripts, insights, vectors = _round(PEOPLE)
+    personas, unassigned = build_personas(transcripts, insights, vectors, settings)
+    assert sorted(p.role.function for p in personas) == ["finance", "sales"]
+    sales = next(p for p in personas if p.role.function == "sales")
+    assert {p.id for p in sales.participants} == {"a/ann", "b/bob"}
+    assert sales.role.titles == ("VP of Sales",)
+    assert sales.name.endswith(", the VP of Sales")
+    assert unassigned == ()
+
+
+def test_synthesize_every_insight_is_themed_or_unthemed(settings):
+    transcripts, insights, vectors = _round(PEOPLE)
+    personas, unassigned = build_personas(transcripts, insights, vectors, settings)
+    shown = [i for p in personas for t in p.themes for i in t.insights]
+    shown += [i for p in personas for i in p.unthemed] + list(unassigned)
+    assert sorted(i.key for i in shown) == sorted(i.key for i in insights)
+
+
+def test_synthesize_theme_counts_distinct_participants(settings):
+    transcripts, insights, vectors = _round(PEOPLE)
+    personas, _ = build_personas(transcripts, insights, vectors, settings)
+    for persona in personas:
+        for theme in persona.themes:
+            assert theme.participants == len({i.participant for i in theme.insights})
+            assert theme.mentions == len(theme.insights)
+            assert 1 <= len(theme.quotes) <= settings.quotes_per_theme
+            assert all(q.text in {i.text for i in theme.insights} for q in theme.quotes)
+        counts = [(t.participants, t.mentions) for t in persona.themes]
+        assert counts == sorted(counts, reverse=True)
+
+
+def test_synthesize_same_input_gives_identical_json(settings):
+    transcripts, insights, vectors = _round(PEOPLE)
+    first = [p.to_dict() for p in build_personas(transcripts, insights, vectors, settings)[0]]
+    second = [p.to_dict() for p in build_personas(transcripts, insights, vectors, settings)[0]]
+    assert json.dumps(first) == json.dumps(second)
+
+
+def test_synthesize_small_group_is_emerging_or_merged(settings):
+    people = [*PEOPLE[:3]]  # one finance participant only
+    transcripts, insights, vectors = _round(people)
+    kept, _ = build_personas(transcripts, insights, vectors, settings)
+    assert [p.emerging for p in kept] == [False, True]
+    merged, _ = build_personas(
+        transcripts, insights, vectors, settings.with_overrides(emerging="merge")
+    )
+    assert len(merged) == 1 and len(merged[0].participants) == 3
+
+
+def test_synthesize_unknown_role_joins_the_nearest_persona(settings):
+    people = [*PEOPLE, ("e", "Eve", None, PAINS_FINANCE[:2])]
+    transcripts, insights, vectors = _round(people)
+    personas, _ = build_personas(transcripts, insights, vectors, settings)
+    finance = next(p for p in personas if p.role.function == "finance")
+    assert "e/eve" in {p.id for p in finance.participants}
+
+
+def test_synthesize_discovers_groups_when_titles_are_missing(settings):
+    people = [(s, n, None, pains) for s, n, _, pains in PEOPLE]
+    transcripts, insights, vectors = _round(people)
+    personas, unassigned = build_personas(transcripts, insights, vectors, settings)
+    placed = sorted(p.id for persona in personas for p in persona.participants)
+    assert placed == ["a/ann", "b/bob", "c/cat", "d/dan"]
+    assert len(personas) >= 1 and unassigned == ()
+
+
+def test_synthesize_vocabulary_is_distinctive():
+    texts = {
+        "sales": {"a": ["forecast call pipeline forecast call"], "b": ["pipeline forecast call reps"]},
+        "finance": {"c": ["cash plan bookings plan"], "d": ["cash plan bookings budget"]},
+    }
+    vocab = distinctive_terms(texts, {"the"}, top_n=3)
+    assert "forecast call" in vocab["sales"] or "forecast" in vocab["sales"]
+    assert not set(vocab["sales"]) & set(vocab["finance"])
+
+
+def test_synthesize_mmr_prefers_other_participants():
+    vectors = np.array([[1.0, 0.0], [0.99, 0.14], [0.9, 0.43]], dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    picks = mmr(vectors, vectors[0], top_n=2, diversity=0.0, groups=["x", "x", "y"])
+    assert picks == [0, 2]
+
+
+def test_synthesize_names_are_stable_and_distinct():
+    names = assign_names(["sales", "finance", "it-security"], ["Ann", "Bo", "Cy"])
+    assert sorted(names.values()) == ["Ann", "Bo", "Cy"]
+    assert names == assign_names(["it-security", "sales", "finance"], ["Ann", "Bo", "Cy"])
+
+
+def test_synthesize_slug_cannot_escape():
+    assert slug("../../etc/passwd") == "etc-passwd"
+    assert slug("/abs") == "abs" and slug("ÄÖ") == "persona"
+
+
+def test_cluster_labels_are_deterministic_and_canonical():
+    rng = np.random.default_rng(0)
+    v = np.vstack([rng.normal(size=(5, 16)) + 4, rng.normal(size=(5, 16)) - 4])
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    first = cluster_labels(v, dimensions=4)
+    assert (first == cluster_labels(v, dimensions=4)).all()
+    assert first[0] == 0 and len(set(first[:5])) == 1 and first[5] != first[0]
+    assert list(canonical(np.array([3, -1, 3, 1]))) == [0, -1, 0, 1]
+
+
+def test_cluster_too_few_points_are_noise():
+    assert list(cluster_labels(np.ones((1, 4)))) == [-1]
