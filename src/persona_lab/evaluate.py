@@ -1,0 +1,145 @@
+"""Measures extraction against labeled sentences: precision, recall, F1 per kind.
+
+Two gold formats: sentences with their text (``{"text", "label", "question"}``),
+and references into real transcripts (``{"file", "line", "start", "end",
+"label"}``) so that real interview text is never copied into the project.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import errors
+from .extract import build_matcher, load_context, load_cues, score_span
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    label: str
+    question: str = ""
+
+
+@dataclass(frozen=True)
+class Report:
+    """Per-kind figures and the confusion counts (gold label, predicted label)."""
+
+    kinds: tuple[str, ...]
+    precision: dict[str, float]
+    recall: dict[str, float]
+    f1: dict[str, float]
+    support: dict[str, int]
+    confusion: dict[tuple[str, str], int]
+    examples: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "examples": self.examples,
+            "kinds": {
+                k: {
+                    "precision": round(self.precision[k], 3),
+                    "recall": round(self.recall[k], 3),
+                    "f1": round(self.f1[k], 3),
+                    "support": self.support[k],
+                }
+                for k in self.kinds
+            },
+            "confusion": {f"{g}->{p}": n for (g, p), n in sorted(self.confusion.items())},
+        }
+
+
+def _question_before(lines: Sequence[str], index: int, labels: Sequence[str]) -> str:
+    for line in reversed(lines[:index]):
+        head, _, rest = line.partition(":")
+        if head.strip().lower() in labels and rest:
+            return rest.strip()
+    return ""
+
+
+def load_examples(path: str | Path, interviews: str | Path | None = None) -> list[Example]:
+    """Examples from a gold JSON-lines file; references are read from ``interviews``.
+
+    Reference entries whose transcript folder is absent are skipped, so the
+    eval runs where the real interviews are not available.
+    """
+    path = Path(path)
+    try:
+        rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    except (OSError, json.JSONDecodeError) as exc:
+        raise errors.InputError(str(path), f"cannot read the gold set ({exc}); check it is JSON lines") from exc
+    folder = Path(interviews) if interviews else path.parent
+    cache: dict[str, list[str]] = {}
+    examples: list[Example] = []
+    for row in rows:
+        if "text" in row:
+            examples.append(Example(row["text"], row["label"], row.get("question", "")))
+            continue
+        source = folder / row["file"]
+        if not source.is_file():
+            continue
+        if row["file"] not in cache:
+            cache[row["file"]] = source.read_text("utf-8").splitlines()
+        lines = cache[row["file"]]
+        text = lines[row["line"] - 1][row["start"] : row["end"]]
+        question = _question_before(lines, row["line"] - 1, ("ai", "assistant", "interviewer"))
+        examples.append(Example(text, row["label"], question))
+    return examples
+
+
+def predict(examples: Iterable[Example], nlp: Language, settings: Settings) -> list[str]:
+    """The kind the extractor gives each example sentence, or ``other``."""
+    examples = list(examples)
+    matcher, by_id = build_matcher(nlp.vocab, load_cues(settings.kinds))
+    context = load_context()
+    predicted: list[str] = []
+    for example, doc in zip(examples, nlp.pipe(e.text for e in examples), strict=True):
+        matches = [(by_id[m], s, e) for m, s, e in matcher(doc)]
+        asked = context.kinds_asked(example.question) if "?" in example.question else ()
+        best = score_span(doc[:], matches, settings, asked).best(settings.thresholds)
+        predicted.append(best[0] if best else OTHER)
+    return predicted
+
+
+def report(gold: Sequence[str], predicted: Sequence[str], kinds: Sequence[str]) -> Report:
+    confusion = Counter(zip(gold, predicted, strict=True))
+    precision, recall, f1, support = {}, {}, {}, {}
+    for kind in kinds:
+        tp = confusion[(kind, kind)]
+        fp = sum(n for (g, p), n in confusion.items() if p == kind and g != kind)
+        fn = sum(n for (g, p), n in confusion.items() if g == kind and p != kind)
+        precision[kind] = tp / (tp + fp) if tp + fp else 0.0
+        recall[kind] = tp / (tp + fn) if tp + fn else 0.0
+        total = precision[kind] + recall[kind]
+        f1[kind] = 2 * precision[kind] * recall[kind] / total if total else 0.0
+        support[kind] = tp + fn
+    return Report(tuple(kinds), precision, recall, f1, support, dict(confusion), len(gold))
+
+
+def evaluate(examples: Sequence[Example], nlp: Language, settings: Settings) -> Report:
+    predicted = predict(examples, nlp, settings)
+    return report([e.label for e in examples], predicted, settings.kinds)
+
+
+def format_report(result: Report) -> str:
+    """The figures and the confusion table as plain text."""
+    labels = [*result.kinds, OTHER]
+    out = [f"{result.examples} examples", "", f"{'kind':<10} {'precision':>9} {'recall':>7} {'f1':>6} {'n':>5}"]
+    for k in result.kinds:
+        out.append(
+            f"{k:<10} {result.precision[k]:>9.3f} {result.recall[k]:>7.3f} {result.f1[k]:>6.3f} {result.support[k]:>5}"
+        )
+    out += ["", "confusion (rows: gold, columns: predicted)", " " * 10 + "".join(f"{p:>10}" for p in labels)]
+    for g in labels:
+        out.append(f"{g:<10}" + "".join(f"{result.confusion.get((g, p), 0):>10}" for p in labels))
+    return "\n".join(out)
