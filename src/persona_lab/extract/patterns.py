@@ -25,6 +25,7 @@ class Cue:
     weight: float
     when_negated: str
     pattern: tuple[dict[str, Any], ...]
+    skip_past: bool = False
 
     @property
     def key(self) -> str:
@@ -83,7 +84,14 @@ def load_cues(kinds: tuple[str, ...]) -> tuple[Cue, ...]:
             if rule not in NEGATION_RULES:
                 raise ValueError(f"{kind}.yaml: {item['id']}: when_negated must be one of {NEGATION_RULES}")
             cues.append(
-                Cue(kind, item["id"], float(item["weight"]), rule, tuple(item["pattern"]))
+                Cue(
+                    kind,
+                    item["id"],
+                    float(item["weight"]),
+                    rule,
+                    tuple(item["pattern"]),
+                    bool(item.get("skip_past", False)),
+                )
             )
     return tuple(cues)
 

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
 PRAISE_KINDS = ("pain", "objection")
+HYPOTHETICAL_KINDS = ("pain", "goal")
+PAST_TAGS = ("VBD", "VBN")
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,8 @@ def score_sentence(
     for cue, start, end in matches:
         if cue.kind not in logits or cue.key in seen:
             continue
+        if cue.skip_past and doc[start].tag_ in PAST_TAGS:
+            continue  # "what I wanted" tells a story; it states no goal now
         negated = is_negated([doc[i] for i in range(start, end)], sentence, common)
         weight = cue.weight
         if negated:
@@ -106,7 +110,7 @@ def score_sentence(
             logits[kind] += common.long_penalty
         if any(w in common.first_person_words for w in words):
             logits[kind] += common.first_person
-        if kind == "pain" and any(w in common.hypothetical_words for w in words[:3]):
+        if kind in HYPOTHETICAL_KINDS and any(w in common.hypothetical_words for w in words[:2]):
             logits[kind] += common.hypothetical
         if kind in PRAISE_KINDS and any(w in common.praise_words for w in words):
             logits[kind] += common.praise
