@@ -15,6 +15,8 @@ LEADING_DROP = {"DET", "PRON", "CCONJ", "PUNCT", "PART", "ADP", "SCONJ", "AUX", 
 WEAK_HEADS = {
     "thing", "things", "lot", "way", "stuff", "bit", "kind", "sort", "time", "one", "part",
     "people", "someone", "something", "anything", "everything", "nothing", "point", "fact",
+    "example", "instance", "detail", "details", "need", "needs", "case", "aspect", "area",
+    "matter", "question", "idea", "ideas", "sense", "end", "times", "day", "days", "today",
 }
 
 

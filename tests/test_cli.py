@@ -1,0 +1,64 @@
+"""The command line: help everywhere, clean one-line errors, JSON-only stdout."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from persona_lab.cli import app
+
+runner = CliRunner()
+COMMANDS = ["run", "extract", "role", "eval"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_cli_every_command_has_help_with_an_example(command):
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example" in result.output
+
+
+def test_cli_help_loads_no_model():
+    code = (
+        "import sys; from persona_lab.cli import main; sys.argv=['persona-lab','--help'];\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('spacy', 'torch', 'sentence_transformers', 'hdbscan', 'pandas') if m in sys.modules]\n"
+        "print(heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_cli_role_prints_one_json_line_a_title():
+    result = runner.invoke(app, ["role", "VP of Sales", "CFO"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["title"] for r in records] == ["VP of Sales", "CFO"]
+    assert records[0]["function"] == "sales" and records[0]["seniority"] == "vp"
+    assert records[1]["function"] == "finance" and records[1]["seniority"] == "c_level"
+
+
+def test_cli_role_reads_stdin():
+    result = runner.invoke(app, ["role", "--stdin"], input="Head of People\n\nCISO\n")
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == 2
+
+
+def test_cli_missing_input_is_one_line_and_exit_2(tmp_path):
+    result = runner.invoke(app, ["run", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("persona-lab: ")
+    assert "Traceback" not in result.output
+
+
+def test_cli_bad_config_is_one_line(tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text("colour = 3\n")
+    result = runner.invoke(app, ["role", "CFO", "--config", str(config)])
+    assert result.exit_code == 2
+    assert "unknown setting 'colour'" in result.output
