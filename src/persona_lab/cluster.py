@@ -32,8 +32,14 @@ def cluster_labels(
     min_samples: int | None = 1,
     dimensions: int = 10,
     seed: int = 42,
+    selection: str = "eom",
 ) -> np.ndarray:
-    """HDBSCAN labels for the rows of ``vectors`` (-1 for noise)."""
+    """HDBSCAN labels for the rows of ``vectors`` (-1 for noise).
+
+    ``selection="leaf"`` keeps the fine clusters at the leaves of HDBSCAN's tree:
+    on a few hundred sentence vectors "eom" tends to return two or three broad
+    clusters, which make poor themes.
+    """
     n = len(vectors)
     if n < max(2, min_cluster_size):
         return np.full(n, -1, dtype=int)
@@ -47,8 +53,8 @@ def cluster_labels(
         min_cluster_size=min_cluster_size,
         min_samples=min_samples,
         metric="euclidean",
-        cluster_selection_method="eom",
-        allow_single_cluster=True,
+        cluster_selection_method=selection,
+        allow_single_cluster=selection == "eom",
         core_dist_n_jobs=1,
     )
     with warnings.catch_warnings():
@@ -65,6 +71,25 @@ def canonical(labels: np.ndarray) -> np.ndarray:
         if label < 0:
             continue
         out[i] = mapping.setdefault(int(label), len(mapping))
+    return out
+
+
+def attach_noise(vectors: np.ndarray, labels: np.ndarray, min_similarity: float) -> np.ndarray:
+    """Noise points join the most similar cluster centroid when close enough.
+
+    HDBSCAN leaves many sentences as noise; one that is clearly near a theme
+    belongs to it (as BERTopic's outlier reduction does). The rest stay noise.
+    """
+    found = sorted(set(labels.tolist()) - {-1})
+    if not found:
+        return labels
+    centroids = np.stack([centroid(vectors[labels == k]) for k in found])
+    similarity = vectors @ centroids.T
+    best = similarity.argmax(axis=1)
+    out = labels.copy()
+    for i in np.where(labels < 0)[0]:
+        if similarity[i, best[i]] >= min_similarity:
+            out[i] = found[int(best[i])]
     return out
 
 

@@ -34,6 +34,7 @@ class Settings:
     min_participants: int
     emerging: str
     min_theme_size: int
+    theme_join_similarity: float
     reduce_dimensions: int
     quotes_per_theme: int
     mmr_diversity: float

@@ -101,7 +101,8 @@ def build_personas(
             clusters_by_group[group.key] += found
             noise_by_group[group.key] += noise
     every_cluster = [c for cs in clusters_by_group.values() for c in cs]
-    df = themes.phrase_document_frequency(every_cluster, insights)
+    per_cluster, total, mean_terms = themes.term_frequencies(every_cluster, insights)
+    counts_of = {id(c): n for c, n in zip(every_cluster, per_cluster, strict=True)}
 
     said = participant_texts(transcripts)
     vocab = distinctive_terms(
@@ -116,7 +117,7 @@ def build_personas(
     for group in groups:
         members = tuple(participants[m] for m in sorted(group.members))
         built = [
-            themes.theme_from(c, insights, vectors, df, len(every_cluster), settings)
+            themes.theme_from(c, insights, vectors, counts_of[id(c)], total, mean_terms, settings)
             for c in clusters_by_group[group.key]
         ]
         label = role_label(members, group.function, group.band, config)

@@ -5,15 +5,22 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS
 
-from ..cluster import centroid, cluster_labels
+from ..cluster import attach_noise, centroid, cluster_labels
 from ..models import Insight, Quote, Theme
 from ..settings import Settings
 from .mmr import mmr
+from .vocabulary import terms
+
+STOP = frozenset(STOP_WORDS)
+
+
+LEAF_FROM = 30  # insights of one kind from which leaf clusters are used
 
 
 @dataclass(frozen=True)
@@ -30,13 +37,19 @@ def clusters_of_kind(
     """Clusters of the given insights, and the indices that fit none."""
     if len(indices) < settings.min_theme_size:
         return [], list(indices)
+    rows = vectors[list(indices)]
+    # Many insights: fine leaf clusters, at least 1/40 of the insights each.
+    large = len(indices) >= LEAF_FROM
+    size = max(settings.min_theme_size, len(indices) // 40) if large else settings.min_theme_size
     labels = cluster_labels(
-        vectors[list(indices)],
-        min_cluster_size=settings.min_theme_size,
-        min_samples=1,
+        rows,
+        min_cluster_size=size,
+        min_samples=max(1, size // 2),
         dimensions=settings.reduce_dimensions,
         seed=settings.seed,
+        selection="leaf" if large else "eom",
     )
+    labels = attach_noise(rows, labels, settings.theme_join_similarity)
     groups: dict[int, list[int]] = {}
     noise: list[int] = []
     for index, label in zip(indices, labels, strict=True):
@@ -47,61 +60,63 @@ def clusters_of_kind(
     return [Cluster(kind, tuple(groups[k])) for k in sorted(groups)], noise
 
 
-def phrase_key(phrase: str) -> str:
-    return " ".join(phrase.lower().split())
-
-
-def phrase_document_frequency(
+def term_frequencies(
     clusters: Sequence[Cluster], insights: Sequence[Insight]
-) -> Counter[str]:
-    """In how many clusters each phrase appears (the IDF side of class TF-IDF)."""
-    df: Counter[str] = Counter()
-    for cluster in clusters:
-        df.update({phrase_key(p) for i in cluster.members for p in insights[i].phrases})
-    return df
+) -> tuple[list[Counter[str]], Counter[str], float]:
+    """Each cluster's term counts, the counts over all clusters, and the mean
+    number of terms a cluster has (the A of BERTopic's class-based TF-IDF)."""
+    per_cluster = [
+        Counter(t for i in c.members for t in terms(insights[i].text, STOP)) for c in clusters
+    ]
+    total: Counter[str] = Counter()
+    for counts in per_cluster:
+        total.update(counts)
+    mean_terms = sum(total.values()) / max(1, len(clusters))
+    return per_cluster, total, mean_terms
 
 
 def label_for(
     members: Sequence[int],
     insights: Sequence[Insight],
     central: int,
-    df: Mapping[str, int],
-    n_clusters: int,
+    counts: Counter[str],
+    total: Counter[str],
+    mean_terms: float,
 ) -> str:
     """The phrase of the cluster's quotes that best names it, as said.
 
-    Scored by class-based TF-IDF (how many of the cluster's insights use it,
-    against how many clusters do), with a preference for 2-4 word phrases and
-    for the most central quote's wording.
+    Terms are weighted by class-based TF-IDF (tf in the cluster times
+    log(1 + A / frequency over all clusters)); each candidate phrase (a noun
+    chunk or verb phrase of a member quote) scores the weights of its terms,
+    so the label is the buyer's wording of what sets this theme apart.
     """
-    tf: Counter[str] = Counter()
-    surface: dict[str, str] = {}
-    for i in members:
+    weight = {t: n * math.log(1 + mean_terms / total[t]) for t, n in counts.items()}
+    best: tuple[float, str] | None = None
+    for i in sorted(members, key=lambda m: (m != central, insights[m].key)):
         for phrase in insights[i].phrases:
-            key = phrase_key(phrase)
-            tf[key] += 1
-            if i == central or key not in surface:
-                surface[key] = " ".join(phrase.split())
-    if not tf:
+            words = phrase.split()
+            if len(words) > 6:
+                continue
+            found = set(terms(phrase, STOP))
+            if not found:
+                continue
+            score = sum(weight.get(t, 0.0) for t in found) / (1 + 0.2 * len(words))
+            score += 0.5 if i == central else 0.0
+            candidate = (-score, " ".join(words))
+            if best is None or candidate < best:
+                best = candidate
+    if best is None:
         return " ".join(insights[central].text.split()[:6])
-    central_keys = {phrase_key(p) for p in insights[central].phrases}
-
-    def score(key: str) -> float:
-        words = len(key.split())
-        shape = 1.0 + 0.35 * (min(words, 4) - 1) - (0.5 if words > 5 else 0.0)
-        idf = math.log(1 + n_clusters / max(1, df.get(key, 1)))
-        return tf[key] * idf * shape + (0.6 if key in central_keys else 0.0)
-
-    best = min(tf, key=lambda k: (-score(k), k))
-    return surface[best]
+    return best[1]
 
 
 def theme_from(
     cluster: Cluster,
     insights: Sequence[Insight],
     vectors: np.ndarray,
-    df: Mapping[str, int],
-    n_clusters: int,
+    counts: Counter[str],
+    total: Counter[str],
+    mean_terms: float,
     settings: Settings,
 ) -> Theme:
     """A theme with its label, counts and MMR-chosen quotes."""
@@ -120,7 +135,7 @@ def theme_from(
     chosen = [insights[members[p]] for p in picks]
     return Theme(
         kind=cluster.kind,
-        label=label_for(members, insights, central, df, n_clusters),
+        label=label_for(members, insights, central, counts, total, mean_terms),
         participants=len({insights[i].participant for i in members}),
         mentions=len(members),
         quotes=tuple(Quote.of(i) for i in chosen),
