@@ -1,0 +1,142 @@
+"""Titles into function and seniority, and titles from self-introductions."""
+
+from __future__ import annotations
+
+import pytest
+
+from persona_lab.roles import Taxonomy, normalize, role_records
+from persona_lab.selfintro import find_title
+
+
+@pytest.fixture(scope="module")
+def taxonomy() -> Taxonomy:
+    return Taxonomy.load()
+
+
+@pytest.mark.parametrize(
+    ("title", "function", "seniority"),
+    [
+        ("VP of Sales", "sales", "vp"),
+        ("Head of RevOps", "operations", "head"),
+        ("Revenue Operations Manager", "operations", "manager"),
+        ("SDR Manager", "sales", "manager"),
+        ("BDR Team Lead", "sales", "lead"),
+        ("CFO", "finance", "c_level"),
+        ("FP&A Director", "finance", "director"),
+        ("IT Security Manager", "it_security", "manager"),
+        ("CISO", "it_security", "c_level"),
+        ("Co-founder & CEO", "executive", "c_level"),
+        ("head of people", "hr", "head"),
+        ("Product Manager", "product", "individual_contributor"),
+        ("Account Manager", "sales", "individual_contributor"),
+        ("Marketing Data Analyst", "data", "individual_contributor"),
+        ("high school chemistry teacher", "education", "individual_contributor"),
+        ("Senior Software Engineer", "engineering", "individual_contributor"),
+    ],
+)
+def test_titles_map_to_function_and_seniority(taxonomy, title, function, seniority):
+    match = normalize(title, taxonomy)
+    assert (match.function, match.seniority) == (function, seniority)
+
+
+def test_unknown_title_is_other_without_embedder(taxonomy):
+    match = normalize("Quota carrier", taxonomy)
+    assert (match.function, match.seniority, match.rule) == ("other", "unknown", "none")
+
+
+def test_unknown_title_takes_nearest_example_with_embedder(taxonomy, fake_embedder):
+    # The fake embedder makes texts sharing words similar: "quota carrier" is an example.
+    match = normalize("Quota Carrier", taxonomy, embedder=fake_embedder)
+    assert (match.function, match.rule) == ("sales", "embedding")
+    strict = Taxonomy.from_data(
+        {"functions": {"sales": ["sales"]}, "embedding_min_similarity": 1.01}
+    )
+    assert normalize("Quota Carrier", strict, embedder=fake_embedder).function == "other"
+
+
+def test_role_records_are_the_cli_contract(taxonomy):
+    records = role_records(["VP of Sales", ""], taxonomy)
+    assert records == [
+        {"title": "VP of Sales", "function": "sales", "seniority": "vp"},
+        {"title": "", "function": "unknown", "seniority": "unknown"},
+    ]
+
+
+def test_user_taxonomy_extends_and_wins(tmp_path):
+    path = tmp_path / "roles.yaml"
+    path.write_text("functions:\n  finance: [quota carrier]\n  sales: [deal wrangler]\n", "utf-8")
+    extended = Taxonomy.load(path)
+    assert normalize("Quota Carrier", extended).function == "finance"
+    assert normalize("Deal Wrangler", extended).function == "sales"
+    assert normalize("VP of Sales", extended).function == "sales"
+
+
+def test_user_taxonomy_can_replace(tmp_path):
+    path = tmp_path / "roles.yaml"
+    path.write_text("replace: true\nfunctions:\n  research: [wizard]\n", "utf-8")
+    replaced = Taxonomy.load(path)
+    assert normalize("Wizard", replaced).function == "research"
+    assert normalize("VP of Sales", replaced).function == "other"
+
+
+def test_malformed_user_taxonomy_is_a_settings_error(tmp_path):
+    from persona_lab.errors import SettingsError
+
+    path = tmp_path / "roles.yaml"
+    path.write_text("- just\n- a list\n", "utf-8")
+    with pytest.raises(SettingsError, match=r"roles\.yaml"):
+        Taxonomy.load(path)
+
+
+@pytest.mark.parametrize(
+    ("said", "title"),
+    [
+        ("Thanks. I'm the VP of Sales at Acme, so the forecast is mine.", "VP of Sales"),
+        ("Sure. I work as a cybersecurity manager for a bank.", "cybersecurity manager"),
+        ("I run RevOps here, which means Salesforce is my problem.", "RevOps"),
+        ("In my role as a planning engineer, I check schedules.", "planning engineer"),
+        ("I am a high school chemistry teacher.", "high school chemistry teacher"),
+        ("I work as a seamstress in a small shop.", "seamstress"),
+        ("I'm in finance, mostly reporting.", "finance"),
+    ],
+)
+def test_titles_are_found_in_self_introductions(blank_nlp, taxonomy, said, title):
+    match = find_title([blank_nlp(said)], taxonomy)
+    assert match is not None and match.title == title
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I'm a nerd at heart and I love tech.",
+        "I'm in a lab with the participant most days.",
+        "It should work as intended once it is set up.",
+        "I manage a small restaurant with my brother.",
+        "I'm the only decision-maker on this.",
+        "Honestly I'm not sure what I need.",
+    ],
+)
+def test_moods_and_places_are_not_titles(blank_nlp, taxonomy, said):
+    assert find_title([blank_nlp(said)], taxonomy) is None
+
+
+def test_strong_statement_beats_an_earlier_weak_one(blank_nlp, taxonomy):
+    docs = [blank_nlp("I'm a decent writer, I suppose."), blank_nlp("I work as a product manager.")]
+    assert find_title(docs, taxonomy).title == "product manager"
+
+
+def test_the_verb_gives_the_level(blank_nlp, taxonomy):
+    from conftest import make_transcript
+    from persona_lab.extract.units import Unit
+    from persona_lab.models import Participant
+    from persona_lab.resolve import resolve_roles
+
+    transcript = make_transcript(
+        "a/call.txt", [("Interviewer", "Tell me about you?"), ("Dana", "I run RevOps here.")]
+    )
+    parsed = [(Unit(0, 1, 0, "I run RevOps here."), blank_nlp("I run RevOps here."))]
+    (resolved,) = resolve_roles([transcript], parsed, taxonomy)
+    dana = resolved.participant_for("Dana")
+    assert isinstance(dana, Participant)
+    assert (dana.title, dana.title_source) == ("RevOps", "self-introduction")
+    assert (dana.function, dana.seniority) == ("operations", "head")
