@@ -1,0 +1,70 @@
+"""The raw text of a JSON transcript: parsing it, and the line each string stands on.
+
+JSON parsers forget positions, so the string tokens of the raw text are listed
+once; a decoded value is then found on or after the last one found, which in
+document order is exactly where it stands.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections import defaultdict
+from typing import Any
+
+from .. import errors
+
+STRING_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+KEY_FOLLOWS = re.compile(r"\s*:")
+BAD_JSON = "the JSON cannot be read (line {line}: {problem}); fix it or export the transcript again"
+
+
+def load_json(text: str, source: str) -> Any:
+    """The parsed JSON; InputError naming the line when it does not parse."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise errors.InputError(source, BAD_JSON.format(line=exc.lineno, problem=exc.msg)) from exc
+    except (ValueError, RecursionError) as exc:
+        raise errors.InputError(
+            source, BAD_JSON.format(line=1, problem=type(exc).__name__)
+        ) from exc
+
+
+def _decoded(token: str) -> str:
+    if "\\" not in token:
+        return token[1:-1]
+    try:
+        value = json.loads(token)
+    except ValueError:
+        return token[1:-1]
+    return value if isinstance(value, str) else token[1:-1]
+
+
+class StringLines:
+    """Finds the 1-based line of each string value, in document order."""
+
+    def __init__(self, raw: str) -> None:
+        starts = [0]
+        for line in raw.splitlines(keepends=True):
+            starts.append(starts[-1] + len(line))
+        self._line_starts = starts
+        self._positions: dict[str, list[int]] = defaultdict(list)
+        for token in STRING_TOKEN.finditer(raw):
+            if not KEY_FOLLOWS.match(raw, token.end()):
+                self._positions[_decoded(token.group())].append(token.start())
+        self._cursor = -1
+
+    def _line(self, position: int) -> int:
+        return bisect.bisect_right(self._line_starts, position)
+
+    def line_of(self, value: str) -> int:
+        """The line of the next occurrence of ``value`` (the first one if none is left)."""
+        positions = self._positions.get(value)
+        if not positions:
+            return self._line(max(self._cursor, 0))
+        k = bisect.bisect_right(positions, self._cursor)
+        position = positions[k] if k < len(positions) else positions[0]
+        self._cursor = max(self._cursor, position)
+        return self._line(position)
