@@ -1,0 +1,150 @@
+"""Tabular and print exports of a round: CSV, Parquet and PDF.
+
+Each writer takes the round (or the rendered index) and a folder, writes one
+file and returns its path. pyarrow and WeasyPrint are optional extras, imported
+only when their format is asked for, so a plain install never needs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import errors
+from .models import Round
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# The columns of Insight.to_dict(), in its order: the insights.csv contract.
+INSIGHT_COLUMNS = (
+    "kind",
+    "text",
+    "source",
+    "line",
+    "speaker",
+    "participant",
+    "start",
+    "end",
+    "score",
+    "summary",
+)
+# One row per theme with its first quote, and where that quote stands.
+THEME_COLUMNS = (
+    "persona_id",
+    "persona",
+    "kind",
+    "label",
+    "participants",
+    "mentions",
+    "quote",
+    "quote_source",
+    "quote_line",
+)
+
+PYARROW_MISSING = "writing insights.parquet needs pyarrow; run: pip install pyarrow"
+WEASYPRINT_MISSING = "writing personas.pdf needs WeasyPrint; run: pip install weasyprint"
+WEASYPRINT_BROKEN = (
+    "WeasyPrint cannot start ({error}); install its system libraries (Pango) "
+    "or leave pdf out of --format"
+)
+
+
+def insights_frame(round_: Round) -> pd.DataFrame:
+    """The round's insights as a table with the contract's columns, even when empty."""
+    import pandas as pd
+
+    rows = [insight.to_dict() for insight in round_.insights]
+    return pd.DataFrame(rows, columns=list(INSIGHT_COLUMNS))
+
+
+def themes_frame(round_: Round) -> pd.DataFrame:
+    """Every persona's themes, one row each, for spreadsheet users."""
+    import pandas as pd
+
+    rows = []
+    for persona in round_.personas:
+        for theme in persona.themes:
+            first = theme.quotes[0] if theme.quotes else None
+            rows.append(
+                {
+                    "persona_id": persona.id,
+                    "persona": persona.name,
+                    "kind": theme.kind,
+                    "label": theme.label,
+                    "participants": theme.participants,
+                    "mentions": theme.mentions,
+                    "quote": first.text if first else "",
+                    "quote_source": first.source if first else "",
+                    "quote_line": first.line if first else None,
+                }
+            )
+    frame = pd.DataFrame(rows, columns=list(THEME_COLUMNS))
+    return frame.astype({"quote_line": "Int64"})
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    return path
+
+
+def write_insights_csv(round_: Round, folder: Path) -> Path:
+    return _write_csv(insights_frame(round_), folder / "insights.csv")
+
+
+def write_themes_csv(round_: Round, folder: Path) -> Path:
+    return _write_csv(themes_frame(round_), folder / "themes.csv")
+
+
+def write_insights_parquet(round_: Round, folder: Path) -> Path:
+    """insights.parquet; pyarrow is an optional extra (``persona-lab[parquet]``).
+
+    Raises:
+        errors.OutputError: pyarrow is not installed.
+    """
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError as exc:
+        raise errors.OutputError(PYARROW_MISSING) from exc
+    path = folder / "insights.parquet"
+    insights_frame(round_).to_parquet(path, index=False, engine="pyarrow")
+    return path
+
+
+def write_pdf(index_html: str, folder: Path) -> Path:
+    """personas.pdf from the round document; WeasyPrint is an optional extra.
+
+    No base URL is given, so links stay relative and no temporary path ends up
+    in the file; the document needs no external resource anyway.
+
+    Raises:
+        errors.OutputError: WeasyPrint is not installed or cannot load its libraries.
+    """
+    try:
+        from weasyprint import HTML
+    except ImportError as exc:
+        raise errors.OutputError(WEASYPRINT_MISSING) from exc
+    except OSError as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise errors.OutputError(WEASYPRINT_BROKEN.format(error=first_line)) from exc
+    path = folder / "personas.pdf"
+    HTML(string=index_html).write_pdf(path)
+    return path
+
+
+def write_exports(
+    round_: Round, folder: Path, formats: Sequence[str], index_html: Callable[[], str]
+) -> list[Path]:
+    """The exports among ``formats`` (csv, parquet, pdf), in that order.
+
+    ``index_html`` renders the round document, asked for only when pdf is.
+    """
+    written: list[Path] = []
+    if "csv" in formats:
+        written += [write_insights_csv(round_, folder), write_themes_csv(round_, folder)]
+    if "parquet" in formats:
+        written.append(write_insights_parquet(round_, folder))
+    if "pdf" in formats:
+        written.append(write_pdf(index_html(), folder))
+    return written

@@ -1,0 +1,378 @@
+"""Cards, the round document and exports: what is written, escaped and kept stable."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import sys
+
+import pandas as pd
+import pytest
+from markupsafe import escape
+
+from conftest import FakeEmbedder, make_transcript
+from persona_lab import charts, errors
+from persona_lab.models import Insight, Round, SkippedFile, Theme
+from persona_lab.render import MARKER, clock, filename, md_quote, write_round
+from persona_lab.synthesize import build_personas
+
+SALES = ("VP of Sales", "sales", "vp")
+FINANCE = ("CFO", "finance", "c_level")
+REVOPS = ("RevOps Manager", "operations", "manager")
+SCRIPT = "The export showed <script>alert('x')</script> instead of the forecast numbers"
+
+# (stem, speaker, title, company, industry, size, [(kind, text)])
+# fmt: off
+PEOPLE = [
+    ("acme-ann", "Ann", SALES, "Acme", "SaaS", "200-500", [
+        ("pain", "I waste every Monday on the forecast call with my reps"),
+        ("pain", "My reps sandbag the forecast every single quarter"),
+        ("goal", "I want a forecast I can defend in front of the board"),
+        ("objection", "If it needs another login my reps will never open it"),
+    ]),
+    ("globex-bob", "Bob", SALES, "Globex", "Fintech", "50-200", [
+        ("pain", "The forecast call eats my whole Monday morning"),
+        ("pain", "My reps sandbag the forecast because the quarter scares them"),
+        ("goal", "I want a forecast the board can trust without my spreadsheet"),
+        ("objection", "Another login for reps means nobody will open it"),
+        ("pain", SCRIPT),
+    ]),
+    ("initech-cat", "Cat", FINANCE, "Initech", "SaaS", "500-1000", [
+        ("pain", "The bookings forecast never matches our finance plan"),
+        ("pain", "Our finance plan and the bookings forecast disagree every quarter"),
+        ("goal", "I want cash planning that holds up at quarter end"),
+        ("objection", "Security review takes us a full quarter for any new vendor"),
+    ]),
+    ("umbrella-dan", "Dan", FINANCE, "Umbrella", "Logistics", "1000+", [
+        ("pain", "Our finance plan and the bookings forecast never agree"),
+        ("goal", "I want cash planning without quarter end surprises"),
+        ("objection", "Any new vendor means a security review that takes a quarter"),
+    ]),
+    ("hooli-raj", "Raj", REVOPS, "Hooli", "SaaS", "200-500", [
+        ("pain", "The Salesforce sync breaks every month and nobody notices"),
+        ("goal", "I want one source of truth for pipeline data"),
+    ]),
+]
+# fmt: on
+
+
+def _transcript_of(stem, speaker, title, company, industry, size, said):
+    """A transcript with one interviewer question before each statement."""
+    turns = []
+    for _, text in said:
+        turns += [("Interviewer", "Tell me more about that."), (speaker, text)]
+    t = make_transcript(f"interviews/{stem}.txt", turns, titles={speaker: title})
+    people = tuple(
+        p
+        if p.is_interviewer
+        else dataclasses.replace(p, company=company, industry=industry, company_size=size)
+        for p in t.participants
+    )
+    return dataclasses.replace(t, participants=people)
+
+
+def _insights_of(transcript, said):
+    person = next(p for p in transcript.participants if not p.is_interviewer)
+    buyer_turns = [turn for turn in transcript.turns if turn.speaker == person.speaker]
+    return [
+        Insight(
+            kind,
+            turn.text,
+            transcript.source,
+            turn.line,
+            turn.speaker,
+            person.id,
+            turn.start,
+            turn.end,
+            0.875,
+            " ".join(turn.text.split()[1:4]),
+            turn.index,
+            0,
+            tuple(w.lower() for w in turn.text.split() if len(w) > 4),
+        )
+        for (kind, _), turn in zip(said, buyer_turns, strict=True)
+    ]
+
+
+def make_round(settings, people=PEOPLE) -> Round:
+    """A realistic round built by the real synthesis with the fake embedder."""
+    transcripts, insights = [], []
+    for stem, speaker, title, company, industry, size, said in people:
+        t = _transcript_of(stem, speaker, title, company, industry, size, said)
+        transcripts.append(t)
+        insights += _insights_of(t, said)
+    insights.sort(key=lambda i: i.key)
+    vectors = FakeEmbedder().encode([i.text for i in insights])
+    personas, unassigned = build_personas(transcripts, insights, vectors, settings)
+    recorded = {**settings.to_dict(), "models": {"spacy": "blank", "embeddings": FakeEmbedder.name}}
+    return Round(
+        name="q3-discovery",
+        generated_at="2024-07-01",
+        settings=recorded,
+        transcripts=tuple(transcripts),
+        insights=tuple(insights),
+        personas=personas,
+        unassigned=unassigned,
+        skipped=(SkippedFile("interviews/empty.txt", errors.EMPTY_FILE),),
+    )
+
+
+@pytest.fixture
+def round_(settings):
+    return make_round(settings)
+
+
+def _files(folder):
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_render_writes_every_file(round_, settings, tmp_path):
+    out = tmp_path / "out"
+    written = write_round(round_, out, settings)
+    names = {p.relative_to(out).as_posix() for p in written}
+    expected = {"personas.json", "index.html", "personas.md", "insights.csv", "themes.csv"}
+    for persona in round_.personas:
+        expected |= {f"personas/{persona.id}.html", f"personas/{persona.id}.md"}
+    assert names == expected
+    assert set(_files(out)) == expected | {MARKER}
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".persona-lab-")]
+
+
+def test_render_round_has_emerging_persona_and_unthemed(round_):
+    assert len(round_.personas) >= 2
+    assert any(p.emerging for p in round_.personas)
+    assert all(p.themes for p in round_.personas if not p.emerging)
+
+
+def test_render_personas_json_is_the_round(round_, settings, tmp_path):
+    write_round(round_, tmp_path, settings, formats=[])
+    text = (tmp_path / "personas.json").read_text("utf-8")
+    assert json.loads(text) == json.loads(json.dumps(round_.to_dict()))
+    assert text == json.dumps(round_.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def test_render_insights_csv_has_the_contract_columns(round_, settings, tmp_path):
+    write_round(round_, tmp_path, settings, formats=["csv"])
+    frame = pd.read_csv(tmp_path / "insights.csv")
+    assert list(frame.columns) == list(round_.insights[0].to_dict())
+    assert len(frame) == len(round_.insights)
+    assert b"\r\n" not in (tmp_path / "insights.csv").read_bytes()
+    themes = pd.read_csv(tmp_path / "themes.csv")
+    assert list(themes.columns[:7]) == [
+        "persona_id",
+        "persona",
+        "kind",
+        "label",
+        "participants",
+        "mentions",
+        "quote",
+    ]
+    assert len(themes) == sum(len(p.themes) for p in round_.personas)
+
+
+def test_render_html_escapes_quotes(round_, settings, tmp_path):
+    write_round(round_, tmp_path, settings)
+    pages = [tmp_path / "index.html", *sorted((tmp_path / "personas").glob("*.html"))]
+    html = "".join(p.read_text("utf-8") for p in pages)
+    assert "<script>alert" not in html
+    assert str(escape(SCRIPT)) in html
+
+
+def test_render_every_quote_is_on_its_card_with_file_and_line(round_, settings, tmp_path):
+    write_round(round_, tmp_path, settings)
+    for persona in round_.personas:
+        html = (tmp_path / "personas" / f"{persona.id}.html").read_text("utf-8")
+        md = (tmp_path / "personas" / f"{persona.id}.md").read_text("utf-8")
+        n = len(persona.participants)
+        for theme in persona.themes:
+            assert str(escape(theme.label)) in html
+            assert f"{theme.participants} of {n} interview" in html
+            assert f"{theme.participants} of {n} interview" in md
+            for quote in theme.quotes:
+                assert str(escape(quote.text)) in html
+                ref = f"{filename(quote.source)}:{quote.line}"
+                assert ref in html and f"`{ref}`" in md
+                assert f'title="{quote.source}"' in html
+        for insight in persona.unthemed:
+            assert str(escape(insight.text)) in html
+
+
+def test_render_markdown_escapes_markup(round_, settings, tmp_path):
+    write_round(round_, tmp_path, settings, formats=["md"])
+    md = (tmp_path / "personas.md").read_text("utf-8")
+    assert "<script>" not in md
+    assert r"\<script\>alert('x')\</script\>" in md
+    for persona in round_.personas:
+        assert persona.name in md
+
+
+def test_render_emerging_persona_is_marked(round_, settings, tmp_path):
+    write_round(round_, tmp_path, settings)
+    emerging = next(p for p in round_.personas if p.emerging)
+    index = (tmp_path / "index.html").read_text("utf-8")
+    card = (tmp_path / "personas" / f"{emerging.id}.html").read_text("utf-8")
+    assert "emerging — thin evidence" in index and "emerging — thin evidence" in card
+    assert "Emerging — thin evidence" in (tmp_path / "personas" / f"{emerging.id}.md").read_text()
+
+
+def test_render_index_shows_sources_skipped_and_method(round_, settings, tmp_path):
+    write_round(round_, tmp_path, settings)
+    index = (tmp_path / "index.html").read_text("utf-8")
+    for participant in round_.participants:
+        assert participant.name in index and str(participant.company) in index
+    assert "interviews/empty.txt" in index and str(escape(errors.EMPTY_FILE)) in index
+    assert FakeEmbedder.name in index and "min_participants" in index
+    assert index.count("<svg") == len([p for p in round_.personas if p.themes])
+
+
+def test_render_twice_is_byte_identical(round_, settings, tmp_path):
+    write_round(round_, tmp_path / "a", settings)
+    write_round(round_, tmp_path / "b", settings)
+    first, second = _files(tmp_path / "a"), _files(tmp_path / "b")
+    assert first == second
+    assert not any(str(tmp_path).encode() in data for data in first.values())
+    write_round(round_, tmp_path / "a", settings)
+    assert _files(tmp_path / "a") == first
+
+
+def test_render_user_template_overrides_persona_md(round_, settings, tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "persona.md").write_text("MINE {{ card.persona.name }}\n", "utf-8")
+    custom = settings.with_overrides(templates=str(mine))
+    write_round(round_, tmp_path / "out", custom)
+    persona = round_.personas[0]
+    assert (
+        tmp_path / "out" / "personas" / f"{persona.id}.md"
+    ).read_text() == f"MINE {persona.name}\n"
+    assert "<h1>" in (tmp_path / "out" / "index.html").read_text("utf-8")  # falls back
+
+
+def test_render_missing_template_folder_is_a_settings_error(round_, settings, tmp_path):
+    custom = settings.with_overrides(templates=str(tmp_path / "nowhere"))
+    with pytest.raises(errors.SettingsError, match="templates"):
+        write_round(round_, tmp_path / "out", custom)
+
+
+def test_render_refuses_a_folder_that_is_not_ours(round_, settings, tmp_path):
+    out = tmp_path / "thesis"
+    out.mkdir()
+    (out / "chapter1.docx").write_bytes(b"precious")
+    with pytest.raises(errors.OutputError, match="not written by persona_lab"):
+        write_round(round_, out, settings)
+    assert _files(out) == {"chapter1.docx": b"precious"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["thesis"]
+
+
+def test_render_removes_stale_cards_on_rerun(round_, settings, tmp_path):
+    write_round(round_, tmp_path, settings)
+    stale = tmp_path / "personas" / "gone-persona.html"
+    stale.write_text("old", "utf-8")
+    (tmp_path / "personas" / "gone-persona.md").write_text("old", "utf-8")
+    fewer = dataclasses.replace(round_, personas=round_.personas[:1])
+    write_round(fewer, tmp_path, settings)
+    cards = sorted(p.name for p in (tmp_path / "personas").iterdir())
+    persona = round_.personas[0]
+    assert cards == [f"{persona.id}.html", f"{persona.id}.md"]
+
+
+def test_render_failure_leaves_the_previous_outputs(round_, settings, tmp_path):
+    write_round(round_, tmp_path / "out", settings)
+    before = _files(tmp_path / "out")
+    mine = tmp_path / "broken"
+    mine.mkdir()
+    (mine / "persona.md").write_text("{{ card.no_such_thing }}\n", "utf-8")
+    with pytest.raises(errors.OutputError, match="no_such_thing"):
+        write_round(round_, tmp_path / "out", settings.with_overrides(templates=str(mine)))
+    assert _files(tmp_path / "out") == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".persona-lab-")]
+
+
+def test_render_unknown_format_is_an_output_error(round_, settings, tmp_path):
+    with pytest.raises(errors.OutputError, match=r"'docx'.*html, md, csv, parquet, pdf"):
+        write_round(round_, tmp_path / "out", settings, formats=["html", "docx"])
+    assert not (tmp_path / "out").exists()
+
+
+def test_render_persona_file_names_are_guarded(round_, settings, tmp_path):
+    odd = dataclasses.replace(round_.personas[0], id="../Evil Name")
+    write_round(dataclasses.replace(round_, personas=(odd,)), tmp_path / "out", settings)
+    cards = sorted(p.name for p in (tmp_path / "out" / "personas").iterdir())
+    assert cards == ["evil-name.html", "evil-name.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_render_parquet_round_trips(round_, settings, tmp_path):
+    pytest.importorskip("pyarrow")
+    write_round(round_, tmp_path, settings, formats=["parquet"])
+    frame = pd.read_parquet(tmp_path / "insights.parquet")
+    assert list(frame.columns) == list(round_.insights[0].to_dict())
+    assert len(frame) == len(round_.insights)
+
+
+def test_render_chart_is_deterministic_and_escapes_labels():
+    themes = [
+        Theme("pain", 'Forecast <b>calls</b> & "Mondays"', 3, 5, ()),
+        Theme("goal", "A forecast the board trusts", 2, 2, ()),
+        Theme("trigger", "New CRO", 1, 1, ()),
+    ]
+    svg = charts.theme_bars(themes, 4, title="Ann's <themes>")
+    assert svg == charts.theme_bars(themes, 4, title="Ann's <themes>")
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    assert "<b>" not in svg and "&lt;b&gt;calls&lt;/b&gt; &amp; &quot;Mondays&quot;" in svg
+    assert "&lt;themes&gt;" in svg
+    assert svg.count("<g class=") == 3 and "3/4" in svg
+    assert charts.theme_bars([], 4, title="none") == ""
+
+
+def test_render_chart_bars_are_proportional():
+    svg = charts.bars([("pain", "a", 4), ("pain", "b", 2)], 4, title="t")
+    widths = [int(w) for w in re.findall(r'<rect x="0" y="\d+" width="(\d+)"', svg)]
+    track, full, _, half = widths
+    assert full == track and half == track // 2
+
+
+def test_render_broken_user_template_is_one_line_output_error(round_, settings, tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "index.html").write_text("{% if %}\n", "utf-8")
+    with pytest.raises(errors.OutputError, match=r"index\.html, line 1") as caught:
+        write_round(round_, tmp_path / "out", settings.with_overrides(templates=str(mine)))
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("module", "fmt", "hint"),
+    [
+        ("pyarrow", "parquet", "pip install pyarrow"),
+        ("weasyprint", "pdf", "pip install weasyprint"),
+    ],
+)
+def test_render_missing_extra_names_the_install(
+    round_, settings, tmp_path, monkeypatch, module, fmt, hint
+):
+    monkeypatch.setitem(sys.modules, module, None)
+    with pytest.raises(errors.OutputError, match=hint):
+        write_round(round_, tmp_path / "out", settings, formats=[fmt])
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_render_text_helpers():
+    assert clock(9.6) == "00:09" and clock(75) == "01:15" and clock(3725) == "1:02:05"
+    assert filename("a/b\\c.txt") == "c.txt"
+    assert md_quote("# one *two*\n- three") == "> \\# one \\*two\\*\n> \\- three"
+
+
+def test_render_pdf_is_written_and_reproducible(round_, settings, tmp_path):
+    pytest.importorskip("weasyprint")
+    first = write_round(round_, tmp_path / "a", settings, formats=["pdf"])
+    write_round(round_, tmp_path / "b", settings, formats=["pdf"])
+    pdf = (tmp_path / "a" / "personas.pdf").read_bytes()
+    assert [p.name for p in first] == ["personas.json", "personas.pdf"]
+    assert pdf.startswith(b"%PDF") and pdf == (tmp_path / "b" / "personas.pdf").read_bytes()
+    assert str(tmp_path).encode() not in pdf
