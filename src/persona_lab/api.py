@@ -1,0 +1,37 @@
+"""Stage functions a script can call on its own, beside ``run()``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import extract, ingest
+from .embed import Embedder
+from .models import Insight, SkippedFile
+from .nlp import load_pipeline
+from .resolve import resolve_roles
+from .roles import Taxonomy
+from .settings import Settings, default_settings
+
+
+def extract_insights(
+    paths: Sequence[str | Path],
+    settings: Settings | None = None,
+    *,
+    fmt: str | None = None,
+    embedder: Embedder | None = None,
+) -> tuple[tuple[Insight, ...], tuple[SkippedFile, ...]]:
+    """Read and extract only: the insights of some files, and the files skipped."""
+    settings = settings or default_settings()
+    read = ingest.read_paths(paths, settings, fmt=fmt)
+    if not read.transcripts:
+        return (), read.skipped
+    nlp = load_pipeline(settings.spacy_model, settings.spacy_fallback_models)
+    parsed = extract.parse(read.transcripts, nlp, settings)
+    transcripts = resolve_roles(
+        read.transcripts, parsed, Taxonomy.load(settings.taxonomy or None), embedder
+    )
+    insights = sorted(
+        extract.insights_from_docs(transcripts, parsed, settings), key=lambda i: i.key
+    )
+    return tuple(insights), read.skipped

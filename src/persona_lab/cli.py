@@ -1,0 +1,302 @@
+"""The `persona-lab` command: parse options, call the Python API, print.
+
+Nothing heavy is imported at module level, so `persona-lab --help` answers at
+once; every PersonaLabError becomes one line on stderr (a traceback only with
+--debug). Exit codes: 0 done, 1 done but some files were skipped, 2 error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from . import __version__
+from .errors import PersonaLabError
+
+if TYPE_CHECKING:
+    from .models import Round
+    from .settings import Settings
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    help=(
+        "Buyer personas from interviews and sales calls, every line backed by a verbatim quote.\n\n"
+        "Example: `persona-lab run transcripts/demo --out out/demo`"
+    ),
+)
+
+_state = {"debug": False, "verbose": False}
+
+PathsArg = Annotated[
+    list[Path], typer.Argument(help="Transcript files or folders (searched recursively).")
+]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="A TOML settings file (see data/defaults.toml).")
+]
+InterviewerOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--interviewer", help="A speaker name or label that is the interviewer (repeatable)."
+    ),
+]
+InputFormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--input-format", help="Read every file as this format: text, vtt, srt, otter, json, docx."
+    ),
+]
+
+
+def _err(message: str) -> None:
+    typer.echo(f"persona-lab: {message}", err=True)
+
+
+@contextmanager
+def _handled() -> Iterator[None]:
+    """Turns the project's errors into one line and exit code 2."""
+    try:
+        yield
+    except PersonaLabError as exc:
+        if _state["debug"]:
+            raise
+        _err(str(exc))
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        _err("interrupted; outputs already written were left complete, nothing half-written")
+        raise typer.Exit(130) from None
+
+
+def _settings(config: Path | None, **overrides: Any) -> Settings:
+    from .settings import load_settings
+
+    return load_settings(config, **overrides)
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[str, int], Callable[[int], None]]]:
+    """Rich progress bars on stderr, one per long stage."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description:<28}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+        disable=not console.is_terminal,
+    ) as bars:
+
+        def stage(name: str, total: int) -> Callable[[int], None]:
+            task = bars.add_task(name, total=max(total, 1))
+            if total == 0:
+                bars.update(task, completed=1)
+            return lambda n: bars.advance(task, n)
+
+        yield stage
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"persona-lab {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Say how each speaker and title was decided.")
+    ] = False,
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = None,
+) -> None:
+    """Buyer personas from interviews and sales calls, every line backed by a verbatim quote.
+
+    Example: `persona-lab run transcripts/demo --out out/demo`
+    """
+    _state["debug"] = debug
+    _state["verbose"] = verbose
+
+
+def _print_participants(result: Round) -> None:
+    for transcript in result.transcripts:
+        for p in transcript.participants:
+            who = "interviewer" if p.is_interviewer else "participant"
+            title = f", title {p.title!r} from {p.title_source}" if p.title else ""
+            role = "" if p.is_interviewer else f" -> {p.function}/{p.seniority}"
+            rule = f"(rule: {p.interviewer_rule})"
+            _err(f"{transcript.source}: {p.speaker!r} is {who} {rule}{title}{role}")
+
+
+@app.command()
+def run(
+    paths: PathsArg,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for cards and documents.")
+    ] = Path("out"),
+    config: ConfigOpt = None,
+    round_name: Annotated[
+        str | None, typer.Option("--round", help="Name of the round (default: the folder's name).")
+    ] = None,
+    formats: Annotated[
+        str | None,
+        typer.Option("--format", help="What to write, comma-separated: html,md,csv,parquet,pdf."),
+    ] = None,
+    interviewer: InterviewerOpt = None,
+    input_format: InputFormatOpt = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option("--templates", help="A folder of templates overriding the shipped ones."),
+    ] = None,
+    min_participants: Annotated[
+        int | None,
+        typer.Option("--min-participants", help="Smallest role group that is a full persona."),
+    ] = None,
+    emerging: Annotated[
+        str | None,
+        typer.Option(
+            "--emerging",
+            help="Small groups: 'keep' as emerging personas or 'merge' into the nearest.",
+        ),
+    ] = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="Parser processes.")] = None,
+    max_file_mb: Annotated[
+        float | None, typer.Option("--max-file-mb", help="Skip files larger than this.")
+    ] = None,
+) -> None:
+    """Build the personas of a round and write cards, the round document and exports.
+
+    Example: `persona-lab run transcripts/demo --out out/demo`
+    """
+    with _handled():
+        settings = _settings(
+            config,
+            round=round_name,
+            formats=tuple(f.strip() for f in formats.split(",") if f.strip()) if formats else None,
+            interviewers=tuple(interviewer) if interviewer else None,
+            templates=str(templates) if templates else None,
+            min_participants=min_participants,
+            emerging=emerging,
+            workers=workers,
+            max_file_mb=max_file_mb,
+        )
+        from .pipeline import run as run_pipeline
+
+        with _progress() as progress:
+            result = run_pipeline(paths, out, settings, fmt=input_format, progress=progress)
+        if _state["verbose"]:
+            _print_participants(result)
+        for skipped in result.skipped:
+            _err(f"skipped {skipped.source}: {skipped.reason}")
+        n_files = len(result.transcripts)
+        typer.echo(
+            f"{n_files} files read, {len(result.skipped)} skipped; "
+            f"{len(result.participants)} participants, {len(result.insights)} insights, "
+            f"{len(result.personas)} personas"
+        )
+        for persona in result.personas:
+            themes = len(persona.themes)
+            flag = " (emerging: thin evidence)" if persona.emerging else ""
+            typer.echo(
+                f"  {persona.name}: {len(persona.participants)} participants, {themes} themes{flag}"
+            )
+        typer.echo(f"Open {out / 'index.html'}")
+        if result.skipped:
+            raise typer.Exit(1)
+
+
+@app.command("extract")
+def extract_command(
+    paths: PathsArg,
+    config: ConfigOpt = None,
+    interviewer: InterviewerOpt = None,
+    input_format: InputFormatOpt = None,
+) -> None:
+    """Print the insights of some transcripts as JSON lines on stdout (nothing else).
+
+    Example: `persona-lab extract transcripts/demo | head`
+    """
+    with _handled():
+        settings = _settings(config, interviewers=tuple(interviewer) if interviewer else None)
+        from .api import extract_insights
+
+        insights, skipped = extract_insights(paths, settings, fmt=input_format)
+        for insight in insights:
+            sys.stdout.write(json.dumps(insight.to_dict(), ensure_ascii=False) + "\n")
+        for item in skipped:
+            _err(f"skipped {item.source}: {item.reason}")
+        if skipped:
+            raise typer.Exit(1)
+
+
+@app.command()
+def role(
+    titles: Annotated[list[str] | None, typer.Argument(help="Job titles.")] = None,
+    stdin: Annotated[
+        bool, typer.Option("--stdin", help="Read titles from stdin, one a line.")
+    ] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Print the function and seniority of job titles, one JSON line a title.
+
+    Example: `persona-lab role "VP of Sales" "RevOps Manager"`
+    """
+    with _handled():
+        settings = _settings(config)
+        from .roles import Taxonomy, role_records
+
+        given = list(titles or [])
+        if stdin:
+            given += [line.strip() for line in sys.stdin if line.strip()]
+        if not given:
+            _err("no titles given; pass titles as arguments or --stdin")
+            raise typer.Exit(2)
+        for record in role_records(given, Taxonomy.load(settings.taxonomy or None)):
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+@app.command("eval")
+def eval_command(
+    gold: Annotated[
+        Path, typer.Argument(help="A gold set: JSON lines of labeled sentences or references.")
+    ],
+    interviews: Annotated[
+        Path | None,
+        typer.Option("--interviews", help="Folder the references of the gold set point into."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Print precision, recall and F1 of the extractor per kind, and a confusion table.
+
+    Example: `persona-lab eval src/persona_lab/data/gold/gold.jsonl`
+    """
+    with _handled():
+        settings = _settings(config)
+        from .evaluate import evaluate, format_report, load_examples
+        from .nlp import load_pipeline
+
+        examples = load_examples(gold, interviews)
+        if not examples:
+            _err(f"{gold}: no examples to evaluate (are the referenced transcripts present?)")
+            raise typer.Exit(1)
+        nlp = load_pipeline(settings.spacy_model, settings.spacy_fallback_models)
+        result = evaluate(examples, nlp, settings)
+        typer.echo(json.dumps(result.to_dict(), indent=2) if as_json else format_report(result))
+
+
+def main() -> None:
+    app(prog_name="persona-lab")
