@@ -26,7 +26,8 @@ def test_cli_help_loads_no_model():
     code = (
         "import sys; from persona_lab.cli import main; sys.argv=['persona-lab','--help'];\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('spacy', 'torch', 'sentence_transformers', 'hdbscan', 'pandas') if m in sys.modules]\n"
+        "names = ('spacy', 'torch', 'sentence_transformers', 'hdbscan', 'pandas')\n"
+        "heavy = [m for m in names if m in sys.modules]\n"
         "print(heavy)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from conftest import hand_doc, make_transcript
 
+from conftest import hand_doc, make_transcript
 from persona_lab import extract
 from persona_lab.extract.patterns import load_common, load_context, load_cues
 from persona_lab.extract.score import is_negated
@@ -22,15 +22,41 @@ def test_extract_every_pattern_file_compiles(blank_nlp, settings):
 
 
 def _insights_of(blank_nlp, settings, words, lemmas=None, question="Tell me more?", **parse):
-    transcript = make_transcript("call.txt", [("Interviewer", question), ("Maria", " ".join(words))])
+    transcript = make_transcript(
+        "call.txt", [("Interviewer", question), ("Maria", " ".join(words))]
+    )
     doc = hand_doc(blank_nlp.vocab, words, lemmas, **parse)
     unit = Unit(0, 1, 0, doc.text, load_context().kinds_asked(question))
     return extract.insights_from_docs([transcript], [(unit, doc)], settings)
 
 
 def test_extract_pain_from_lost_hours(blank_nlp, settings):
-    words = ["Every", "Monday", "I", "lose", "three", "hours", "pulling", "numbers", "into", "spreadsheets", "."]
-    lemmas = ["every", "Monday", "I", "lose", "three", "hour", "pull", "number", "into", "spreadsheet", "."]
+    words = [
+        "Every",
+        "Monday",
+        "I",
+        "lose",
+        "three",
+        "hours",
+        "pulling",
+        "numbers",
+        "into",
+        "spreadsheets",
+        ".",
+    ]
+    lemmas = [
+        "every",
+        "Monday",
+        "I",
+        "lose",
+        "three",
+        "hour",
+        "pull",
+        "number",
+        "into",
+        "spreadsheet",
+        ".",
+    ]
     found = _insights_of(blank_nlp, settings, words, lemmas)
     assert [i.kind for i in found] == ["pain"]
     assert found[0].text == "Every Monday I lose three hours pulling numbers into spreadsheets ."
@@ -66,14 +92,19 @@ def test_extract_objection_on_price_and_existing_tool(blank_nlp, settings):
 def test_extract_interviewer_context_raises_the_prior(blank_nlp, settings):
     words = ["Probably", "the", "handoff", "between", "our", "teams", ",", "it", "is", "slow", "."]
     plain = _insights_of(blank_nlp, settings, words, question="How is the weather?")
-    asked = _insights_of(blank_nlp, settings, words, question="What is the hardest part of your week?")
+    asked = _insights_of(
+        blank_nlp, settings, words, question="What is the hardest part of your week?"
+    )
     assert plain == ()
     assert [i.kind for i in asked] == ["pain"]
 
 
 def test_extract_short_answer_is_never_quoted(blank_nlp, settings):
     found = _insights_of(
-        blank_nlp, settings, ["Yes", ",", "definitely", "."], question="Is reporting a pain for you?"
+        blank_nlp,
+        settings,
+        ["Yes", ",", "definitely", "."],
+        question="Is reporting a pain for you?",
     )
     assert found == ()
 

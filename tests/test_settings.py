@@ -18,7 +18,9 @@ def test_settings_defaults_load_with_model_names():
 
 def test_settings_user_file_overrides_defaults(tmp_path):
     path = tmp_path / "mine.toml"
-    path.write_text('min_participants = 3\ninterviewer_labels = ["Dana"]\n[thresholds]\npain = 0.7\n')
+    path.write_text(
+        'min_participants = 3\ninterviewer_labels = ["Dana"]\n[thresholds]\npain = 0.7\n'
+    )
     s = load_settings(path)
     assert s.min_participants == 3 and s.interviewer_labels == ("Dana",)
     assert s.thresholds == {"pain": 0.7}

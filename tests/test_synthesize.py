@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from conftest import FakeEmbedder, make_transcript
 
+from conftest import FakeEmbedder, make_transcript
 from persona_lab.cluster import canonical, cluster_labels
 from persona_lab.models import Insight
 from persona_lab.synthesize import build_personas
@@ -39,8 +39,18 @@ def _round(people):
         for turn in t.turns[1:]:
             insights.append(
                 Insight(
-                    "pain", turn.text, t.source, turn.line, speaker, f"{stem}/{speaker.lower()}",
-                    turn.start, turn.end, 0.9, turn.text.split()[1], turn.index, 0,
+                    "pain",
+                    turn.text,
+                    t.source,
+                    turn.line,
+                    speaker,
+                    f"{stem}/{speaker.lower()}",
+                    turn.start,
+                    turn.end,
+                    0.9,
+                    turn.text.split()[1],
+                    turn.index,
+                    0,
                     tuple(w for w in turn.text.split() if len(w) > 4),
                 )
             )
@@ -126,7 +136,10 @@ def test_synthesize_discovers_groups_when_titles_are_missing(settings):
 
 def test_synthesize_vocabulary_is_distinctive():
     texts = {
-        "sales": {"a": ["forecast call pipeline forecast call"], "b": ["pipeline forecast call reps"]},
+        "sales": {
+            "a": ["forecast call pipeline forecast call"],
+            "b": ["pipeline forecast call reps"],
+        },
         "finance": {"c": ["cash plan bookings plan"], "d": ["cash plan bookings budget"]},
     }
     vocab = distinctive_terms(texts, {"the"}, top_n=3)

@@ -48,7 +48,19 @@ _LAZY = {
     "Settings": "settings",
     "default_settings": "settings",
     "load_settings": "settings",
-    **{name: "models" for name in ("Insight", "Participant", "Persona", "Quote", "Round", "Theme", "Transcript", "Turn")},
+    **{
+        name: "models"
+        for name in (
+            "Insight",
+            "Participant",
+            "Persona",
+            "Quote",
+            "Round",
+            "Theme",
+            "Transcript",
+            "Turn",
+        )
+    },
 }
 
 

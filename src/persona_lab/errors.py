@@ -36,9 +36,17 @@ class OutputError(PersonaLabError):
 EMPTY_FILE = "the file is empty; remove it or add the transcript text"
 BINARY_FILE = "this is not a text transcript (binary content); remove it from the round folder"
 NOT_UTF8 = "the text is not UTF-8, UTF-16 or cp1252; save it as UTF-8 and run again"
-NO_TURNS = "no speaker turns found; label speakers like 'Name: text' or add front matter naming the participant"
-NO_PARTICIPANT = "every speaker looks like an interviewer; name the participant in a participants.csv manifest or front matter"
-UNKNOWN_FORMAT = "unknown transcript format; use .txt, .md, .vtt, .srt, .json or .docx, or pass --format"
+NO_TURNS = (
+    "no speaker turns found; label speakers like 'Name: text' "
+    "or add front matter naming the participant"
+)
+NO_PARTICIPANT = (
+    "every speaker looks like an interviewer; "
+    "name the participant in a participants.csv manifest or front matter"
+)
+UNKNOWN_FORMAT = (
+    "unknown transcript format; use .txt, .md, .vtt, .srt, .json or .docx, or pass --format"
+)
 TOO_LARGE = "the file is larger than --max-file-mb ({limit} MB); split it or raise the limit"
 UNREADABLE = "cannot be read ({error}); check the path and its permissions"
 NO_INPUT = "no transcript files found in {paths}; pass a folder or files in a supported format"
@@ -51,7 +59,9 @@ EMBEDDER_MISSING = (
     "(or set embedding_model to a local sentence-transformers folder)"
 )
 BAD_SETTING = "setting '{name}': {problem}"
-UNKNOWN_SETTING = "unknown setting '{name}' in {source}; see `persona-lab run --help` for the settings"
+UNKNOWN_SETTING = (
+    "unknown setting '{name}' in {source}; see `persona-lab run --help` for the settings"
+)
 OUT_NOT_OURS = (
     "the output folder {path} is not empty and was not written by persona_lab; "
     "choose another --out or pass --force"

@@ -77,7 +77,9 @@ def load_examples(path: str | Path, interviews: str | Path | None = None) -> lis
     try:
         rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
     except (OSError, json.JSONDecodeError) as exc:
-        raise errors.InputError(str(path), f"cannot read the gold set ({exc}); check it is JSON lines") from exc
+        raise errors.InputError(
+            str(path), f"cannot read the gold set ({exc}); check it is JSON lines"
+        ) from exc
     folder = Path(interviews) if interviews else path.parent
     cache: dict[str, list[str]] = {}
     examples: list[Example] = []
@@ -134,12 +136,19 @@ def evaluate(examples: Sequence[Example], nlp: Language, settings: Settings) -> 
 def format_report(result: Report) -> str:
     """The figures and the confusion table as plain text."""
     labels = [*result.kinds, OTHER]
-    out = [f"{result.examples} examples", "", f"{'kind':<10} {'precision':>9} {'recall':>7} {'f1':>6} {'n':>5}"]
+    out = [
+        f"{result.examples} examples",
+        "",
+        f"{'kind':<10} {'precision':>9} {'recall':>7} {'f1':>6} {'n':>5}",
+    ]
     for k in result.kinds:
-        out.append(
-            f"{k:<10} {result.precision[k]:>9.3f} {result.recall[k]:>7.3f} {result.f1[k]:>6.3f} {result.support[k]:>5}"
-        )
-    out += ["", "confusion (rows: gold, columns: predicted)", " " * 10 + "".join(f"{p:>10}" for p in labels)]
+        figures = f"{result.precision[k]:>9.3f} {result.recall[k]:>7.3f} {result.f1[k]:>6.3f}"
+        out.append(f"{k:<10} {figures} {result.support[k]:>5}")
+    out += [
+        "",
+        "confusion (rows: gold, columns: predicted)",
+        " " * 10 + "".join(f"{p:>10}" for p in labels),
+    ]
     for g in labels:
         out.append(f"{g:<10}" + "".join(f"{result.confusion.get((g, p), 0):>10}" for p in labels))
     return "\n".join(out)

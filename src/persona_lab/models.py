@@ -307,9 +307,7 @@ class Round:
 
     @property
     def participants(self) -> tuple[Participant, ...]:
-        return tuple(
-            p for t in self.transcripts for p in t.participants if not p.is_interviewer
-        )
+        return tuple(p for t in self.transcripts for p in t.participants if not p.is_interviewer)
 
     def to_dict(self) -> dict[str, Any]:
         return {

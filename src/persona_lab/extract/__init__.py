@@ -108,7 +108,8 @@ def insights_from_docs(
             if not stripped:
                 continue
             inside = [
-                (cue, s, e) for cue, s, e in all_matches
+                (cue, s, e)
+                for cue, s, e in all_matches
                 if s >= sentence.start and e <= sentence.end
             ]
             scored = score_span(sentence, inside, settings, unit.asked)

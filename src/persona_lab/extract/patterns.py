@@ -82,7 +82,9 @@ def load_cues(kinds: tuple[str, ...]) -> tuple[Cue, ...]:
         for item in data["patterns"]:
             rule = item.get("when_negated", "keep")
             if rule not in NEGATION_RULES:
-                raise ValueError(f"{kind}.yaml: {item['id']}: when_negated must be one of {NEGATION_RULES}")
+                raise ValueError(
+                    f"{kind}.yaml: {item['id']}: when_negated must be one of {NEGATION_RULES}"
+                )
             cues.append(
                 Cue(
                     kind,
@@ -99,9 +101,11 @@ def load_cues(kinds: tuple[str, ...]) -> tuple[Cue, ...]:
 @functools.lru_cache(maxsize=1)
 def load_common() -> Common:
     data = _read("common.yaml")
-    words = {k: frozenset(str(w).lower() for w in v) for k, v in data.items() if k.endswith("_words")}
-    numbers = {k: v for k, v in data.items() if not k.endswith("_words")}
-    return Common(**numbers, **words)
+    values: dict[str, Any] = {
+        k: frozenset(str(w).lower() for w in v) if k.endswith("_words") else v
+        for k, v in data.items()
+    }
+    return Common(**values)
 
 
 @functools.lru_cache(maxsize=1)

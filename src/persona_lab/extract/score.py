@@ -51,9 +51,9 @@ def is_negated(tokens: Sequence[Token], sentence: Span, common: Common) -> bool:
     for token in tokens:
         if any(child.dep_ == "neg" for child in token.children):
             return True
-        if token.head is not token and token.dep_ in ("acomp", "attr", "dobj", "xcomp"):
-            if any(child.dep_ == "neg" for child in token.head.children):
-                return True
+        governed = token.head is not token and token.dep_ in ("acomp", "attr", "dobj", "xcomp")
+        if governed and any(child.dep_ == "neg" for child in token.head.children):
+            return True
     first = tokens[0].i
     window_start = max(sentence.start, first - common.negation_window)
     doc = sentence.doc

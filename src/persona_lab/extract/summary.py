@@ -13,10 +13,44 @@ if TYPE_CHECKING:
 
 LEADING_DROP = {"DET", "PRON", "CCONJ", "PUNCT", "PART", "ADP", "SCONJ", "AUX", "INTJ"}
 WEAK_HEADS = {
-    "thing", "things", "lot", "way", "stuff", "bit", "kind", "sort", "time", "one", "part",
-    "people", "someone", "something", "anything", "everything", "nothing", "point", "fact",
-    "example", "instance", "detail", "details", "need", "needs", "case", "aspect", "area",
-    "matter", "question", "idea", "ideas", "sense", "end", "times", "day", "days", "today",
+    "thing",
+    "things",
+    "lot",
+    "way",
+    "stuff",
+    "bit",
+    "kind",
+    "sort",
+    "time",
+    "one",
+    "part",
+    "people",
+    "someone",
+    "something",
+    "anything",
+    "everything",
+    "nothing",
+    "point",
+    "fact",
+    "example",
+    "instance",
+    "detail",
+    "details",
+    "need",
+    "needs",
+    "case",
+    "aspect",
+    "area",
+    "matter",
+    "question",
+    "idea",
+    "ideas",
+    "sense",
+    "end",
+    "times",
+    "day",
+    "days",
+    "today",
 }
 
 
@@ -57,7 +91,9 @@ def phrases(sentence: Span, *, max_words: int = 6) -> tuple[str, ...]:
                 found.append(_text(span))
         found.append(_text(tokens))
     if not found:
-        content = [t for t in sentence if t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ") and not t.is_stop]
+        content = [
+            t for t in sentence if t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ") and not t.is_stop
+        ]
         found.extend(t.text for t in content[:3])
     unique: list[str] = []
     for phrase in found:

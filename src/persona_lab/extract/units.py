@@ -47,9 +47,7 @@ def _question_before(transcript: Transcript, index: int) -> str:
     return previous.text[-400:]
 
 
-def participant_units(
-    transcripts: Sequence[Transcript], context: ContextCues
-) -> Iterator[Unit]:
+def participant_units(transcripts: Sequence[Transcript], context: ContextCues) -> Iterator[Unit]:
     """Every unit of every participant turn, in source order."""
     for t_index, transcript in enumerate(transcripts):
         for turn in transcript.turns:

@@ -79,9 +79,7 @@ def build_personas(
         vectors: one unit vector per insight, same order.
         settings: the run's settings.
     """
-    participants = {
-        p.id: p for t in transcripts for p in t.participants if not p.is_interviewer
-    }
+    participants = {p.id: p for t in transcripts for p in t.participants if not p.is_interviewer}
     rows_by_participant: dict[str, list[int]] = defaultdict(list)
     for index, insight in enumerate(insights):
         rows_by_participant[insight.participant].append(index)
@@ -91,11 +89,11 @@ def build_personas(
     clusters_by_group: dict[str, list[themes.Cluster]] = {}
     noise_by_group: dict[str, list[int]] = {}
     for group in groups:
-        members = set(group.members)
+        member_ids = set(group.members)
         clusters_by_group[group.key], noise_by_group[group.key] = [], []
         for kind in settings.kinds:
             indices = [
-                i for i, x in enumerate(insights) if x.kind == kind and x.participant in members
+                i for i, x in enumerate(insights) if x.kind == kind and x.participant in member_ids
             ]
             found, noise = themes.clusters_of_kind(indices, vectors, kind, settings)
             clusters_by_group[group.key] += found
@@ -136,7 +134,8 @@ def build_personas(
                 vocabulary=vocab.get(group.key, ()),
                 context=company_context(members, said),
                 unthemed=tuple(
-                    insights[i] for i in sorted(noise_by_group[group.key], key=lambda i: insights[i].key)
+                    insights[i]
+                    for i in sorted(noise_by_group[group.key], key=lambda i: insights[i].key)
                 ),
                 emerging=group.key in emerging,
             )

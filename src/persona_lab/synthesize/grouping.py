@@ -86,9 +86,7 @@ def join_nearest(
     left: list[str] = []
     for pid in ids:
         mine = profile([pid], vectors_by_participant)
-        options = [
-            (float(mine @ c), key) for key, c in centroids.items() if c.size and mine.size
-        ]
+        options = [(float(mine @ c), key) for key, c in centroids.items() if c.size and mine.size]
         if not options:
             left.append(pid)
             continue
@@ -133,7 +131,8 @@ def discover(
     for label in sorted(clusters):
         members = clusters[label]
         known = Counter(
-            participants[m].function for m in members
+            participants[m].function
+            for m in members
             if participants[m].function not in (UNKNOWN, "other")
         )
         function = known.most_common(1)[0][0] if known else "other"

@@ -37,7 +37,9 @@ def role_label(
     if titles:
         title, count = titles.most_common(1)[0]
         if count * 2 >= len(members) and count >= 1 and len(members) > 0:
-            surface = next(p.title for p in members if p.title and " ".join(p.title.split()).lower() == title)
+            surface = next(
+                p.title for p in members if p.title and " ".join(p.title.split()).lower() == title
+            )
             if count > 1 or len(members) == 1:
                 return surface[:1].upper() + surface[1:]
     label = config.role_label(function, band)

@@ -1,4 +1,4 @@
-""""In their words": terms a persona uses more than the others.
+""" "In their words": terms a persona uses more than the others.
 
 Weighted log-odds with an informative Dirichlet prior (Monroe, Colaresi and
 Quinn, 2008): each term's z-score compares the persona's use with everyone
@@ -7,6 +7,7 @@ else's, shrunk toward the round's overall use so rare words don't win by chance.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -20,7 +21,7 @@ def terms(text: str, stop_words: frozenset[str]) -> list[str]:
     words = [w.lower() for w in WORD.findall(text)]
     content = [w if (w not in stop_words and len(w) > 2 and "'" not in w) else "" for w in words]
     out = [w for w in content if w]
-    out.extend(f"{a} {b}" for a, b in zip(content, content[1:], strict=False) if a and b)
+    out.extend(f"{a} {b}" for a, b in itertools.pairwise(content) if a and b)
     return out
 
 
@@ -78,7 +79,8 @@ def distinctive_terms(
         need = min(min_speakers, max(1, len(texts_by_group[group])))
         scored = log_odds(group_counts, rest, prior)
         eligible = [
-            (-score, term) for term, score in scored.items()
+            (-score, term)
+            for term, score in scored.items()
             if speakers[group][term] >= need and group_counts[term] >= 2
         ]
         chosen: list[str] = []
