@@ -127,6 +127,9 @@ def test_end_to_end_shared_interviews_run_through(shared_interviews, tmp_path):
 
     result = persona_lab.run([str(shared_interviews)], out=tmp_path / "real")
     assert len(result.transcripts) == 157 and not result.skipped
-    assert 2 <= len(result.personas) <= 12
+    full = [p for p in result.personas if not p.emerging]
+    assert 2 <= len(full) <= 12, [p.name for p in result.personas]
+    functions = {p.role.function for p in full}
+    assert {"education", "engineering", "creative"} <= functions, functions
     for insight in result.insights[::25]:
         assert quote_stands_at(insight.source, insight.line, insight.text), insight

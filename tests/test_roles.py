@@ -98,6 +98,8 @@ def test_malformed_user_taxonomy_is_a_settings_error(tmp_path):
         ("I am a high school chemistry teacher.", "high school chemistry teacher"),
         ("I work as a seamstress in a small shop.", "seamstress"),
         ("I'm in finance, mostly reporting.", "finance"),
+        ("Hi! I'm the Head of IT Security at Oakhurst.", "Head of IT Security"),
+        ("I work as Director of IT.", "Director of IT"),
     ],
 )
 def test_titles_are_found_in_self_introductions(blank_nlp, taxonomy, said, title):
@@ -140,3 +142,25 @@ def test_the_verb_gives_the_level(blank_nlp, taxonomy):
     assert isinstance(dana, Participant)
     assert (dana.title, dana.title_source) == ("RevOps", "self-introduction")
     assert (dana.function, dana.seniority) == ("operations", "head")
+
+
+def test_one_person_in_two_calls_is_one_participant():
+    import dataclasses
+
+    from conftest import make_transcript
+    from persona_lab.resolve import merge_people
+
+    def call(source, company):
+        t = make_transcript(source, [("Interviewer", "Hi?"), ("Henrik", "Hello there.")])
+        people = tuple(
+            p if p.is_interviewer else dataclasses.replace(p, name="Henrik Larsen", company=company)
+            for p in t.participants
+        )
+        return dataclasses.replace(t, participants=people)
+
+    first, second, other = merge_people(
+        [call("a/one.md", "Nordlys"), call("a/two.vtt", "Nordlys"), call("a/three.md", "Acme")]
+    )
+    ids = [t.participant_for("Henrik").id for t in (first, second, other)]
+    assert ids[0] == ids[1] != ids[2]
+    assert second.participant_for("Henrik").sources == ("a/one.md", "a/two.vtt")

@@ -177,3 +177,12 @@ def test_cluster_labels_are_deterministic_and_canonical():
 
 def test_cluster_too_few_points_are_noise():
     assert list(cluster_labels(np.ones((1, 4)))) == [-1]
+
+
+def test_synthesize_persona_names_avoid_participants_first_names():
+    from persona_lab.synthesize.profile import assign_names
+
+    names = ["Marcus", "Priya", "Amara", "Felix"]
+    chosen = assign_names(["a", "b"], names, avoid=["marcus", "Priya"])
+    assert set(chosen.values()) <= {"Amara", "Felix"}
+    assert len(set(chosen.values())) == 2

@@ -136,7 +136,8 @@ def _print_participants(result: Round) -> None:
         for p in transcript.participants:
             who = "interviewer" if p.is_interviewer else "participant"
             title = f", title {p.title!r} from {p.title_source}" if p.title else ""
-            role = "" if p.is_interviewer else f" -> {p.function}/{p.seniority}"
+            how = f" by {p.role_source}" if p.role_source else ""
+            role = "" if p.is_interviewer else f" -> {p.function}/{p.seniority}{how}"
             rule = f"(rule: {p.interviewer_rule})"
             _err(f"{transcript.source}: {p.speaker!r} is {who} {rule}{title}{role}")
 

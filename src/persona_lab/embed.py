@@ -60,6 +60,12 @@ class SentenceTransformerEmbedder:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            # Our own progress bars say what is happening; the library's would
+            # interleave with them on stderr.
+            hf_logging.disable_progress_bar()
+            hf_logging.set_verbosity_error()
 
             self._model = SentenceTransformer(self._path, device="cpu")
         return self._model

@@ -83,7 +83,8 @@ class Participant:
 
     ``interviewer_rule`` says which rule decided ``is_interviewer`` (manifest,
     flag, label, heuristic, default) so ``--verbose`` can show it.
-    ``title_source`` says where the title came from (metadata, self-introduction).
+    ``title_source`` says where the title came from (metadata, self-introduction);
+    ``role_source`` how the function was decided (the title, or their own words).
     """
 
     id: str
@@ -99,6 +100,7 @@ class Participant:
     industry: str | None = None
     company_size: str | None = None
     sources: tuple[str, ...] = ()
+    role_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -307,7 +309,13 @@ class Round:
 
     @property
     def participants(self) -> tuple[Participant, ...]:
-        return tuple(p for t in self.transcripts for p in t.participants if not p.is_interviewer)
+        """Every person interviewed, once each, in source order (one id per person)."""
+        people: dict[str, Participant] = {}
+        for transcript in self.transcripts:
+            for p in transcript.participants:
+                if not p.is_interviewer:
+                    people.setdefault(p.id, p)
+        return tuple(people.values())
 
     def to_dict(self) -> dict[str, Any]:
         return {

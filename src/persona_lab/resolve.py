@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .embed import Embedder
-from .models import UNKNOWN, Transcript
+from .models import UNKNOWN, Participant, Transcript
 from .roles import INDIVIDUAL, Taxonomy, normalize
 from .selfintro import find_title
+from .talk import functions_from_talk, word_counts
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -64,7 +65,80 @@ def resolve_roles(
                     title_source=source,
                     function=role.function,
                     seniority=seniority,
+                    role_source=f"title ({role.rule})",
                 )
             people.append(p)
         resolved.append(dataclasses.replace(transcript, participants=tuple(people)))
-    return tuple(resolved)
+    return merge_people(roles_from_talk(resolved, docs, taxonomy))
+
+
+def roles_from_talk(
+    transcripts: Sequence[Transcript],
+    docs: dict[tuple[int, str], list[Doc]],
+    taxonomy: Taxonomy,
+) -> tuple[Transcript, ...]:
+    """Participants with no known function get the one their own words point to."""
+    counts = {
+        (t_index, p.speaker): word_counts(
+            t.lower_ for doc in docs.get((t_index, p.speaker), []) for t in doc if t.is_alpha
+        )
+        for t_index, transcript in enumerate(transcripts)
+        for p in transcript.participants
+        if not p.is_interviewer
+    }
+    found = functions_from_talk({f"{k[0]}\t{k[1]}": v for k, v in counts.items()}, taxonomy)
+    out: list[Transcript] = []
+    for t_index, transcript in enumerate(transcripts):
+        people = []
+        for p in transcript.participants:
+            match = found.get(f"{t_index}\t{p.speaker}")
+            if match is not None and not p.is_interviewer and p.function == UNKNOWN:
+                p = dataclasses.replace(p, function=match.function, role_source=match.describe())
+            people.append(p)
+        out.append(dataclasses.replace(transcript, participants=tuple(people)))
+    return tuple(out)
+
+
+def person_key(participant: Participant) -> tuple[str, str] | None:
+    """Who a participant is across files: full name and company, when both are known.
+
+    A bare label ("User", "Dana") or a missing company is not enough to say two
+    calls had the same person, so those stay apart.
+    """
+    name = " ".join(participant.name.lower().split())
+    company = " ".join((participant.company or "").lower().split())
+    if participant.is_interviewer or len(name.split()) < 2 or not company:
+        return None
+    return name, company
+
+
+def merge_people(transcripts: Sequence[Transcript]) -> tuple[Transcript, ...]:
+    """One id per person: someone interviewed twice counts once in every theme."""
+    first: dict[tuple[str, str], Participant] = {}
+    sources: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for transcript in transcripts:
+        for p in transcript.participants:
+            key = person_key(p)
+            if key is not None:
+                first.setdefault(key, p)
+                sources[key] += [s for s in p.sources if s not in sources[key]]
+    merged: list[Transcript] = []
+    for transcript in transcripts:
+        people = []
+        for p in transcript.participants:
+            key = person_key(p)
+            if key is not None:
+                p = dataclasses.replace(p, id=first[key].id, sources=tuple(sources[key]))
+                if not p.title and first[key].title:
+                    known = first[key]
+                    p = dataclasses.replace(
+                        p,
+                        title=known.title,
+                        title_source=known.title_source,
+                        function=known.function,
+                        seniority=known.seniority,
+                        role_source=known.role_source,
+                    )
+            people.append(p)
+        merged.append(dataclasses.replace(transcript, participants=tuple(people)))
+    return tuple(merged)

@@ -69,6 +69,9 @@ class Taxonomy:
     individual_titles: tuple[str, ...]
     examples: tuple[tuple[str, str], ...]
     embedding_min_similarity: float
+    talk: dict[str, frozenset[str]] = field(default_factory=dict)
+    talk_min_count: int = 4
+    talk_margin: float = 2.0
     _vectors: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -110,9 +113,25 @@ class Taxonomy:
             )
             individual = tuple(normalize_title(str(t)) for t in data.get("individual_titles") or ())
             min_similarity = float(data.get("embedding_min_similarity", 0.55))
+            talk = {
+                str(function): frozenset(str(w).lower() for w in words or ())
+                for function, words in (data.get("talk") or {}).items()
+            }
+            talk_min_count = int(data.get("talk_min_count", 4))
+            talk_margin = float(data.get("talk_margin", 2.0))
         except (TypeError, ValueError, IndexError, AttributeError) as exc:
             raise errors.SettingsError(f"{source}: the role taxonomy is malformed ({exc})") from exc
-        return cls(titles, keywords, seniority, individual, examples, min_similarity)
+        return cls(
+            titles,
+            keywords,
+            seniority,
+            individual,
+            examples,
+            min_similarity,
+            talk,
+            talk_min_count,
+            talk_margin,
+        )
 
     def function_of(self, norm: str) -> str | None:
         """The function of the longest keyword phrase in ``norm``; ties go to the later one."""
@@ -149,7 +168,7 @@ def _merged(base: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for key in ("titles", "seniority"):
         out[key] = {**(base.get(key) or {}), **(user.get(key) or {})}
-    for key in ("functions", "examples"):
+    for key in ("functions", "examples", "talk"):
         merged = {k: list(v or ()) for k, v in (base.get(key) or {}).items()}
         for function, phrases in (user.get(key) or {}).items():
             # A user's phrase moves to their function: drop it from the others first.
@@ -162,8 +181,9 @@ def _merged(base: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
     out["individual_titles"] = list(base.get("individual_titles") or ()) + list(
         user.get("individual_titles") or ()
     )
-    if "embedding_min_similarity" in user:
-        out["embedding_min_similarity"] = user["embedding_min_similarity"]
+    for key in ("embedding_min_similarity", "talk_min_count", "talk_margin"):
+        if key in user:
+            out[key] = user[key]
     return out
 
 

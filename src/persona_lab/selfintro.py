@@ -20,7 +20,7 @@ from .roles import Taxonomy, normalize, normalize_title
 
 if TYPE_CHECKING:
     from spacy.matcher import Matcher
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
     from spacy.vocab import Vocab
 
 _KEEP_PUNCT = {"-", "&", "/", "'s", "’s"}
@@ -106,6 +106,12 @@ def _matcher(vocab: Vocab) -> Matcher:
     return matcher
 
 
+def _is_stop(token: Token, patterns: IntroPatterns) -> bool:
+    """A word that ends a title; an acronym never does ("Head of IT", not "it")."""
+    acronym = len(token.text) > 1 and token.text.isupper()
+    return not acronym and (token.lower_ in patterns.stop_words or token.lower_ == "and")
+
+
 def title_after(doc: Doc, start: int, patterns: IntroPatterns, department: bool) -> Span | None:
     """The words after a trigger that can be a title: lead words dropped, cut at a stop."""
     i = start
@@ -117,7 +123,7 @@ def title_after(doc: Doc, start: int, patterns: IntroPatterns, department: bool)
     end = i
     while end < limit and end - i < patterns.max_tokens:
         token = doc[end]
-        if token.is_space or (token.lower_ in patterns.stop_words and token.lower_ != "and"):
+        if token.is_space or (_is_stop(token, patterns) and token.lower_ != "and"):
             break
         if token.lower_ == "and":
             following = doc[end + 1] if end + 1 < limit else None
@@ -126,9 +132,7 @@ def title_after(doc: Doc, start: int, patterns: IntroPatterns, department: bool)
         if token.is_punct and token.text not in _KEEP_PUNCT:
             break
         end += 1
-    while end > i and (
-        doc[end - 1].is_punct or doc[end - 1].lower_ in patterns.stop_words | {"and"}
-    ):
+    while end > i and (doc[end - 1].is_punct or _is_stop(doc[end - 1], patterns)):
         end -= 1
     return doc[i:end] if end > i else None
 

@@ -33,6 +33,7 @@ class Settings:
     thresholds: dict[str, float]
     min_participants: int
     emerging: str
+    min_participant_share: float
     min_theme_size: int
     theme_join_similarity: float
     reduce_dimensions: int
@@ -82,6 +83,8 @@ def _checked(settings: Settings) -> Settings:
 
     if settings.min_participants < 1:
         raise bad("min_participants", "must be 1 or more")
+    if not 0 <= settings.min_participant_share < 1:
+        raise bad("min_participant_share", "must be at least 0 and less than 1")
     if settings.emerging not in ("merge", "keep"):
         raise bad("emerging", "must be 'merge' or 'keep'")
     if settings.min_theme_size < 2:

@@ -7,6 +7,7 @@ its company context and its distinctive vocabulary (profile, vocabulary).
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
@@ -23,6 +24,11 @@ from .vocabulary import distinctive_terms
 __all__ = ["build_personas"]
 
 
+def min_group_size(settings: Settings, participants: int) -> int:
+    """The fewest participants a full persona needs: the setting, or a share of a big round."""
+    return max(settings.min_participants, math.ceil(settings.min_participant_share * participants))
+
+
 def _placed_groups(
     participants: dict[str, Participant],
     vectors_by_participant: dict[str, np.ndarray],
@@ -31,14 +37,15 @@ def _placed_groups(
     """Role groups with unknown roles placed; the ids left over; the emerging keys."""
     config = persona_config()
     people = [participants[k] for k in sorted(participants)]
-    groups, unknown = grouping.by_role(people, config, settings.min_participants)
+    needed = min_group_size(settings, len(people))
+    groups, unknown = grouping.by_role(people, config, needed)
     share_unknown = len(unknown) / max(1, len(people))
     if unknown and (not groups or share_unknown > config.discover_when_unknown_share):
         found, left = grouping.discover(
             unknown,
             participants,
             vectors_by_participant,
-            min_participants=settings.min_participants,
+            min_participants=needed,
             dimensions=settings.reduce_dimensions,
             seed=settings.seed,
         )
@@ -47,7 +54,7 @@ def _placed_groups(
         groups, left = grouping.join_nearest(
             groups, unknown, vectors_by_participant, config.join_similarity
         )
-    small = {g.key for g in groups if len(g.members) < settings.min_participants}
+    small = {g.key for g in groups if len(g.members) < needed}
     if settings.emerging == "merge" and small and len(small) < len(groups):
         big = [g for g in groups if g.key not in small]
         moving = [m for g in groups if g.key in small for m in g.members]
@@ -110,7 +117,8 @@ def build_personas(
     )
     config = persona_config()
     ids = {g.key: slug(g.key) for g in groups}
-    names = assign_names(list(ids.values()), persona_names(settings.names))
+    first_names = {p.name.split()[0] for p in participants.values() if p.name.split()}
+    names = assign_names(list(ids.values()), persona_names(settings.names), avoid=first_names)
     personas: list[Persona] = []
     for group in groups:
         members = tuple(participants[m] for m in sorted(group.members))

@@ -46,8 +46,17 @@ def role_label(
     return label if function not in ("other", "unknown") else "Participant"
 
 
-def assign_names(ids: Sequence[str], names: Sequence[str]) -> dict[str, str]:
-    """A distinct first name per persona id, chosen by a stable hash of the id."""
+def assign_names(
+    ids: Sequence[str], names: Sequence[str], avoid: Iterable[str] = ()
+) -> dict[str, str]:
+    """A distinct first name per persona id, chosen by a stable hash of the id.
+
+    Names in ``avoid`` (the participants' own first names) are skipped, so a
+    persona is never mistaken for one of the people interviewed.
+    """
+    avoided = {a.lower() for a in avoid}
+    usable = [n for n in names if n.lower() not in avoided]
+    names = usable if len(usable) >= len(ids) else list(names)
     taken: set[int] = set()
     out: dict[str, str] = {}
     for pid in sorted(ids):
