@@ -90,6 +90,7 @@ def test_extract_objection_on_price_and_existing_tool(blank_nlp, settings):
 
 
 def test_extract_interviewer_context_raises_the_prior(blank_nlp, settings):
+    settings = settings.with_overrides(thresholds={"pain": 0.5, "goal": 0.5, "objection": 0.5})
     words = ["Probably", "the", "handoff", "between", "our", "teams", ",", "it", "is", "slow", "."]
     plain = _insights_of(blank_nlp, settings, words, question="How is the weather?")
     asked = _insights_of(

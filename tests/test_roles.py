@@ -164,3 +164,21 @@ def test_one_person_in_two_calls_is_one_participant():
     ids = [t.participant_for("Henrik").id for t in (first, second, other)]
     assert ids[0] == ids[1] != ids[2]
     assert second.participant_for("Henrik").sources == ("a/one.md", "a/two.vtt")
+
+
+def test_talk_points_to_a_function_only_when_it_leads_clearly(taxonomy):
+    from persona_lab.talk import functions_from_talk, word_counts
+
+    said = {
+        "teacher": word_counts(
+            ["my", "students", "and", "the", "lesson", "plan", "students", "classroom"]
+        ),
+        "coder": word_counts(["code", "code", "debugging", "the", "api", "code"]),
+        "mixed": word_counts(["students", "code", "lesson", "debugging"]),
+        "quiet": word_counts(["yes", "sounds", "good", "thanks"]),
+    }
+    found = functions_from_talk(said, taxonomy)
+    assert found["teacher"].function == "education"
+    assert found["coder"].function == "engineering"
+    assert "students" in found["teacher"].describe()
+    assert "mixed" not in found and "quiet" not in found

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import extract, ingest
-from .embed import Embedder
+from .embed import Embedder, load_embedder
+from .extract.classifier import NONE, load_classifier
 from .models import Insight, SkippedFile
 from .nlp import load_pipeline
 from .resolve import resolve_roles
@@ -28,10 +29,12 @@ def extract_insights(
         return (), read.skipped
     nlp = load_pipeline(settings.spacy_model, settings.spacy_fallback_models)
     parsed = extract.parse(read.transcripts, nlp, settings)
+    if embedder is None and settings.classifier != NONE:
+        embedder = load_embedder(settings.embedding_model, batch_size=settings.batch_size)
+    classifier = load_classifier(settings.classifier, embedder.name) if embedder else None
     transcripts = resolve_roles(
         read.transcripts, parsed, Taxonomy.load(settings.taxonomy or None), embedder
     )
-    insights = sorted(
-        extract.insights_from_docs(transcripts, parsed, settings), key=lambda i: i.key
-    )
+    found = extract.insights_from_docs(transcripts, parsed, settings, classifier, embedder)
+    insights = sorted(found, key=lambda i: i.key)
     return tuple(insights), read.skipped

@@ -26,9 +26,13 @@ OTHER = "other"
 
 @dataclass(frozen=True)
 class Example:
+    """A labeled sentence; ``group`` keeps sentences of one call in one fold."""
+
     text: str
     label: str
     question: str = ""
+    group: str = ""
+    source: str = "gold"
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,10 @@ def load_examples(path: str | Path, interviews: str | Path | None = None) -> lis
     examples: list[Example] = []
     for row in rows:
         if "text" in row:
-            examples.append(Example(row["text"], row["label"], row.get("question", "")))
+            group = f"{row.get('role', '')}|{row.get('industry', '')}"
+            examples.append(
+                Example(row["text"], row["label"], row.get("question", ""), group, path.stem)
+            )
             continue
         source = folder / row["file"]
         if not source.is_file():
@@ -95,7 +102,7 @@ def load_examples(path: str | Path, interviews: str | Path | None = None) -> lis
         lines = cache[row["file"]]
         text = lines[row["line"] - 1][row["start"] : row["end"]]
         question = _question_before(lines, row["line"] - 1, ("ai", "assistant", "interviewer"))
-        examples.append(Example(text, row["label"], question))
+        examples.append(Example(text, row["label"], question, row["file"], path.stem))
     return examples
 
 

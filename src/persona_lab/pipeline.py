@@ -16,6 +16,7 @@ import numpy as np
 
 from . import errors, extract, ingest
 from .embed import CachedEmbedder, Embedder, load_embedder
+from .extract.classifier import load_classifier
 from .models import Insight, Round, Transcript
 from .nlp import load_pipeline, pipeline_version
 from .resolve import resolve_roles
@@ -104,8 +105,12 @@ def run(
     transcripts = resolve_roles(
         transcripts, parsed, Taxonomy.load(settings.taxonomy or None), embedder
     )
+    classifier = load_classifier(settings.classifier, embedder.name)
+    found = extract.candidates(transcripts, parsed, settings)
+    advance = progress("Scoring sentences", len({c.text for c in found}) if classifier else 0)
+    decisions = extract.classify(found, settings, classifier, embedder, advance)
     insights = tuple(
-        sorted(extract.insights_from_docs(transcripts, parsed, settings), key=lambda i: i.key)
+        sorted(extract.build_insights(transcripts, found, decisions), key=lambda i: i.key)
     )
     vectors = embed_insights(insights, embedder, progress)
     advance = progress("Building personas", 1)

@@ -31,6 +31,7 @@ class Settings:
     interviewers: tuple[str, ...]
     kinds: tuple[str, ...]
     thresholds: dict[str, float]
+    classifier: str
     min_participants: int
     emerging: str
     min_participant_share: float

@@ -9,10 +9,15 @@ of insights can stand in for a stage.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .. import errors
+from ..embed import CachedEmbedder, Embedder
 from ..models import Insight, Transcript
 from ..settings import Settings
+from .classifier import Classifier, decide
+from .features import RuleEvidence, evidence, feature_matrix, prototype_vectors
 from .patterns import Cue, load_common, load_context, load_cues
 from .score import Scored, score_sentence
 from .summary import phrases, summary
@@ -86,60 +91,140 @@ def _sentences(doc: Doc) -> Iterator[Span]:
         yield doc[:]
 
 
-def insights_from_docs(
+@dataclass(frozen=True)
+class Candidate:
+    """A participant sentence long enough to quote, with what the rules found in it."""
+
+    unit: Unit
+    sentence: Span
+    text: str
+    char_start: int
+    matches: tuple[tuple[Cue, int, int], ...]
+    scored: Scored
+    evidence: RuleEvidence
+
+
+def candidates(
     transcripts: Sequence[Transcript], parsed: Parsed, settings: Settings
-) -> tuple[Insight, ...]:
-    """The insights of parsed units, in source order."""
+) -> list[Candidate]:
+    """Every participant sentence that could be an insight, scored by the cue patterns."""
     if not parsed:
-        return ()
-    cues = load_cues(settings.kinds)
-    matcher, by_id = build_matcher(parsed[0][1].vocab, cues)
-    found: list[Insight] = []
+        return []
+    matcher, by_id = build_matcher(parsed[0][1].vocab, load_cues(settings.kinds))
+    shortest = load_common().short_tokens
+    found: list[Candidate] = []
     for unit, doc in parsed:
         transcript = transcripts[unit.transcript]
-        turn = transcript.turns[unit.turn]
-        participant = transcript.participant_for(turn.speaker)
+        participant = transcript.participant_for(transcript.turns[unit.turn].speaker)
         if participant is None or participant.is_interviewer:
             continue
         all_matches = [(by_id[m], s, e) for m, s, e in matcher(doc)]
         for sentence in _sentences(doc):
             text = sentence.text
             stripped = text.strip()
-            if not stripped:
+            words = sum(1 for t in sentence if not t.is_punct and not t.is_space)
+            if not stripped or words < shortest:
                 continue
-            inside = [
+            inside = tuple(
                 (cue, s, e)
                 for cue, s, e in all_matches
                 if s >= sentence.start and e <= sentence.end
-            ]
-            scored = score_span(sentence, inside, settings, unit.asked)
-            best = scored.best(settings.thresholds)
-            if best is None:
-                continue
-            kind, score = best
+            )
+            scored = score_span(sentence, list(inside), settings, unit.asked)
             char_start = unit.offset + sentence.start_char + (len(text) - len(text.lstrip()))
-            char_end = char_start + len(stripped)
-            first = turn.pieces[turn.piece_at(char_start)]
-            last = turn.pieces[turn.piece_at(max(char_start, char_end - 1))]
-            cue_tokens = {i for cue, s, e in inside if cue.kind == kind for i in range(s, e)}
             found.append(
-                Insight(
-                    kind=kind,
-                    text=stripped,
-                    source=transcript.source,
-                    line=first.line,
-                    speaker=turn.speaker,
-                    participant=participant.id,
-                    start=first.start,
-                    end=last.end,
-                    score=score,
-                    summary=summary(sentence, cue_tokens),
-                    turn=turn.index,
-                    char_start=char_start,
-                    phrases=phrases(sentence),
+                Candidate(
+                    unit,
+                    sentence,
+                    stripped,
+                    char_start,
+                    inside,
+                    scored,
+                    evidence(scored, unit.asked, stripped, words),
                 )
             )
-    return tuple(found)
+    return found
+
+
+def classify(
+    found: Sequence[Candidate],
+    settings: Settings,
+    classifier: Classifier | None = None,
+    embedder: Embedder | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[tuple[str, float] | None]:
+    """Each candidate's kind and score: the classifier's when there is one, else the rules'."""
+    if classifier is None or embedder is None:
+        return [c.scored.best(settings.thresholds) for c in found]
+    texts = [c.text for c in found]
+    if isinstance(embedder, CachedEmbedder):
+        vectors = embedder.encode(texts, progress=progress)
+    else:
+        vectors = embedder.encode(texts)
+    features = feature_matrix(
+        [c.evidence for c in found], vectors, prototype_vectors(embedder), settings.kinds
+    )
+    if found and features.shape[1] != len(classifier.feature_names):
+        raise errors.SettingsError(
+            "the classifier was trained for other kinds or embeddings; retrain it with "
+            '`persona-lab train` or set classifier = "none"'
+        )
+    thresholds = {k: settings.thresholds.get(k, 0.5) for k in settings.kinds}
+    return decide(classifier.probabilities(features), classifier.classes, thresholds)
+
+
+def insights_from_docs(
+    transcripts: Sequence[Transcript],
+    parsed: Parsed,
+    settings: Settings,
+    classifier: Classifier | None = None,
+    embedder: Embedder | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[Insight, ...]:
+    """The insights of parsed units, in source order."""
+    found = candidates(transcripts, parsed, settings)
+    decisions = classify(found, settings, classifier, embedder, progress)
+    return build_insights(transcripts, found, decisions)
+
+
+def build_insights(
+    transcripts: Sequence[Transcript],
+    found: Sequence[Candidate],
+    decisions: Sequence[tuple[str, float] | None],
+) -> tuple[Insight, ...]:
+    """Insights of the candidates that were given a kind, with their lines and times."""
+    insights: list[Insight] = []
+    for candidate, decision in zip(found, decisions, strict=True):
+        if decision is None:
+            continue
+        kind, score = decision
+        transcript = transcripts[candidate.unit.transcript]
+        turn = transcript.turns[candidate.unit.turn]
+        participant = transcript.participant_for(turn.speaker)
+        assert participant is not None  # candidates() keeps participant turns only
+        char_start = candidate.char_start
+        char_end = char_start + len(candidate.text)
+        first = turn.pieces[turn.piece_at(char_start)]
+        last = turn.pieces[turn.piece_at(max(char_start, char_end - 1))]
+        cue_tokens = {i for cue, s, e in candidate.matches if cue.kind == kind for i in range(s, e)}
+        insights.append(
+            Insight(
+                kind=kind,
+                text=candidate.text,
+                source=transcript.source,
+                line=first.line,
+                speaker=turn.speaker,
+                participant=participant.id,
+                start=first.start,
+                end=last.end,
+                score=score,
+                summary=summary(candidate.sentence, cue_tokens),
+                turn=turn.index,
+                char_start=char_start,
+                phrases=phrases(candidate.sentence),
+            )
+        )
+    return tuple(insights)
 
 
 def extract(
