@@ -177,6 +177,12 @@ def run(
     max_file_mb: Annotated[
         float | None, typer.Option("--max-file-mb", help="Skip files larger than this.")
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Write into a non-empty --out folder persona_lab did not make."
+        ),
+    ] = False,
 ) -> None:
     """Build the personas of a round and write cards, the round document and exports.
 
@@ -197,7 +203,9 @@ def run(
         from .pipeline import run as run_pipeline
 
         with _progress() as progress:
-            result = run_pipeline(paths, out, settings, fmt=input_format, progress=progress)
+            result = run_pipeline(
+                paths, out, settings, fmt=input_format, progress=progress, force=force
+            )
         if _state["verbose"]:
             _print_participants(result)
         for skipped in result.skipped:

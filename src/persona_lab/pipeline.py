@@ -83,6 +83,7 @@ def run(
     nlp: Language | None = None,
     embedder: Embedder | None = None,
     progress: Progress = _no_progress,
+    force: bool = False,
 ) -> Round:
     """Reads a round of transcripts and builds its personas; writes them when ``out`` is given.
 
@@ -130,6 +131,6 @@ def run(
         from .render import write_round
 
         advance = progress("Writing cards", 1)
-        write_round(result, Path(out), settings)
+        write_round(result, Path(out), settings, force=force)
         advance(1)
     return result
