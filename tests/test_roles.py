@@ -115,6 +115,7 @@ def test_titles_are_found_in_self_introductions(blank_nlp, taxonomy, said, title
         "It should work as intended once it is set up.",
         "I manage a small restaurant with my brother.",
         "I'm the only decision-maker on this.",
+        "As a person attending grad school, I read a lot.",
         "Honestly I'm not sure what I need.",
     ],
 )

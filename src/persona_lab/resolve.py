@@ -7,8 +7,8 @@ themselves; the taxonomy then turns it into a function and a seniority.
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .embed import Embedder
@@ -42,6 +42,21 @@ def resolve_roles(
 ) -> tuple[Transcript, ...]:
     """The transcripts with every participant's title, function and seniority set."""
     docs = docs_by_participant(transcripts, parsed)
+    titled = resolve_titles(transcripts, docs, taxonomy, embedder)
+    return merge_people(roles_from_talk(titled, docs, taxonomy))
+
+
+def resolve_titles(
+    transcripts: Sequence[Transcript],
+    docs: dict[tuple[int, str], list[Doc]],
+    taxonomy: Taxonomy,
+    embedder: Embedder | None = None,
+) -> tuple[Transcript, ...]:
+    """Titles and roles each file gives on its own (metadata, self-introduction).
+
+    Kept apart from the round-wide steps (talk statistics, merging people) so a
+    stored file's result can be reused without parsing it again.
+    """
     resolved: list[Transcript] = []
     for t_index, transcript in enumerate(transcripts):
         people = []
@@ -69,7 +84,21 @@ def resolve_roles(
                 )
             people.append(p)
         resolved.append(dataclasses.replace(transcript, participants=tuple(people)))
-    return merge_people(roles_from_talk(resolved, docs, taxonomy))
+    return tuple(resolved)
+
+
+def talk_counts(
+    transcripts: Sequence[Transcript], docs: dict[tuple[int, str], list[Doc]]
+) -> dict[tuple[int, str], Counter[str]]:
+    """Each participant's word counts, keyed by (transcript, speaker)."""
+    return {
+        (t_index, p.speaker): word_counts(
+            t.lower_ for doc in docs.get((t_index, p.speaker), []) for t in doc if t.is_alpha
+        )
+        for t_index, transcript in enumerate(transcripts)
+        for p in transcript.participants
+        if not p.is_interviewer
+    }
 
 
 def roles_from_talk(
@@ -78,14 +107,15 @@ def roles_from_talk(
     taxonomy: Taxonomy,
 ) -> tuple[Transcript, ...]:
     """Participants with no known function get the one their own words point to."""
-    counts = {
-        (t_index, p.speaker): word_counts(
-            t.lower_ for doc in docs.get((t_index, p.speaker), []) for t in doc if t.is_alpha
-        )
-        for t_index, transcript in enumerate(transcripts)
-        for p in transcript.participants
-        if not p.is_interviewer
-    }
+    return roles_from_counts(transcripts, talk_counts(transcripts, docs), taxonomy)
+
+
+def roles_from_counts(
+    transcripts: Sequence[Transcript],
+    counts: Mapping[tuple[int, str], Counter[str]],
+    taxonomy: Taxonomy,
+) -> tuple[Transcript, ...]:
+    """roles_from_talk from word counts, which a store keeps instead of parses."""
     found = functions_from_talk({f"{k[0]}\t{k[1]}": v for k, v in counts.items()}, taxonomy)
     out: list[Transcript] = []
     for t_index, transcript in enumerate(transcripts):

@@ -45,6 +45,7 @@ class IntroPatterns:
     and_breakers: frozenset[str]
     job_suffixes: tuple[str, ...]
     not_jobs: frozenset[str]
+    not_job_starts: frozenset[str]
     max_tokens: int
 
     def looks_like_job(self, words: list[str]) -> bool:
@@ -92,6 +93,7 @@ def load_patterns() -> IntroPatterns:
         words("and_breakers"),
         tuple(str(w) for w in data["job_suffixes"]),
         words("not_jobs"),
+        words("not_job_starts"),
         int(data["max_tokens"]),
     )
 
@@ -139,6 +141,8 @@ def title_after(doc: Doc, start: int, patterns: IntroPatterns, department: bool)
 
 def is_job(span: Span, trigger: Trigger, taxonomy: Taxonomy, patterns: IntroPatterns) -> bool:
     """Whether the words after a trigger name a job, not a mood ("I'm a nerd at heart")."""
+    if span[0].lower_ in patterns.not_job_starts:
+        return False
     if normalize(span.text, taxonomy).rule in _TRUSTED_RULES:
         return True
     if trigger.accept != "job" or not span[-1].is_alpha:
