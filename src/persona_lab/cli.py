@@ -273,7 +273,15 @@ def role(
         if not given:
             _err("no titles given; pass titles as arguments or --stdin")
             raise typer.Exit(2)
-        for record in role_records(given, Taxonomy.load(settings.taxonomy or None)):
+        from .embed import load_embedder
+        from .errors import ModelMissingError
+
+        try:  # titles no keyword names go to the nearest example title by embeddings
+            embedder = load_embedder(settings.embedding_model)
+        except ModelMissingError:
+            embedder = None
+        taxonomy = Taxonomy.load(settings.taxonomy or None)
+        for record in role_records(given, taxonomy, embedder):
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
