@@ -33,12 +33,14 @@ def cluster_labels(
     dimensions: int = 10,
     seed: int = 42,
     selection: str = "eom",
+    allow_single: bool | None = None,
 ) -> np.ndarray:
     """HDBSCAN labels for the rows of ``vectors`` (-1 for noise).
 
     ``selection="leaf"`` keeps the fine clusters at the leaves of HDBSCAN's tree:
     on a few hundred sentence vectors "eom" tends to return two or three broad
-    clusters, which make poor themes.
+    clusters, which make poor themes. ``allow_single`` (default: with "eom") lets
+    everything be one cluster; discovering personas turns it off.
     """
     n = len(vectors)
     if n < max(2, min_cluster_size):
@@ -54,7 +56,7 @@ def cluster_labels(
         min_samples=min_samples,
         metric="euclidean",
         cluster_selection_method=selection,
-        allow_single_cluster=selection == "eom",
+        allow_single_cluster=selection == "eom" if allow_single is None else allow_single,
         core_dist_n_jobs=1,
     )
     with warnings.catch_warnings():

@@ -116,12 +116,16 @@ def discover(
     if not usable:
         return [], list(ids)
     points = np.vstack([profile([i], vectors_by_participant) for i in usable])
+    # A discovered persona needs at least three people, and "everyone is one
+    # persona" is no discovery: on synthetic rounds with hidden titles this took the
+    # adjusted Rand index from 0.0-0.79 to 0.92-1.0 (BENCHMARKS.md).
     labels = cluster_labels(
         points,
-        min_cluster_size=max(2, min_participants),
+        min_cluster_size=max(3, min_participants),
         min_samples=1,
         dimensions=dimensions,
         seed=seed,
+        allow_single=False,
     )
     clusters: dict[int, list[str]] = defaultdict(list)
     noise: list[str] = []
