@@ -34,7 +34,9 @@ def _toy(fake_embedder) -> tuple[np.ndarray, list[str]]:
     labels = [label for label, items in texts.items() for _ in items] * 3
     sentences = [s for items in texts.values() for s in items] * 3
     vectors = fake_embedder.encode(sentences)
-    features = feature_matrix(_rows(len(sentences)), vectors, prototype_vectors(fake_embedder), KINDS)
+    features = feature_matrix(
+        _rows(len(sentences)), vectors, prototype_vectors(fake_embedder), KINDS
+    )
     return features, labels
 
 
@@ -63,7 +65,7 @@ def test_load_classifier_none_and_broken(tmp_path):
     assert load_classifier("none", "x") is None
     broken = tmp_path / "broken.npz"
     broken.write_bytes(b"not an npz")
-    with pytest.raises(SettingsError, match="broken.npz"):
+    with pytest.raises(SettingsError, match=r"broken\.npz"):
         load_classifier(str(broken), "x")
 
 

@@ -126,3 +126,32 @@ def test_extract_units_skip_interviewer_and_split_at_gaps():
 def test_extract_patterns_have_unique_ids(kind):
     ids = [c.id for c in load_cues((kind,))]
     assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("I am measured on net new ARR and forecast accuracy .", "metric"),
+        ("The CEO approves anything over ten thousand a year .", "decision"),
+        ("That is what made us start looking for a tool last spring .", "trigger"),
+        ("I mostly hear about new tools from peers on LinkedIn .", "channel"),
+    ],
+)
+def test_extract_further_kinds_by_their_cues(blank_nlp, settings, sentence, kind):
+    words = sentence.split()
+    lemmas = [
+        {"approves": "approve", "made": "make", "hear": "hear", "measured": "measure"}.get(
+            w.lower(), w.lower()
+        )
+        for w in words
+    ]
+    found = _insights_of(blank_nlp, settings, words, lemmas)
+    assert kind in {i.kind for i in found}
+    assert all(i.text == sentence for i in found)
+
+
+def test_extract_further_kinds_can_be_turned_off(blank_nlp, settings):
+    settings = settings.with_overrides(extra_kinds=())
+    words = ["I", "am", "measured", "on", "net", "new", "ARR", "and", "forecast", "accuracy", "."]
+    lemmas = [w.lower() if w != "measured" else "measure" for w in words]
+    assert "metric" not in {i.kind for i in _insights_of(blank_nlp, settings, words, lemmas)}

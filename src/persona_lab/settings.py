@@ -31,6 +31,8 @@ class Settings:
     interviewers: tuple[str, ...]
     kinds: tuple[str, ...]
     thresholds: dict[str, float]
+    extra_kinds: tuple[str, ...]
+    extra_threshold: float
     classifier: str
     min_participants: int
     emerging: str
@@ -88,6 +90,9 @@ def _checked(settings: Settings) -> Settings:
         raise bad("min_participant_share", "must be at least 0 and less than 1")
     if settings.emerging not in ("merge", "keep"):
         raise bad("emerging", "must be 'merge' or 'keep'")
+    overlap = set(settings.kinds) & set(settings.extra_kinds)
+    if overlap:
+        raise bad("extra_kinds", f"{sorted(overlap)} are already in kinds")
     if settings.min_theme_size < 2:
         raise bad("min_theme_size", "must be 2 or more")
     if not 0 <= settings.mmr_diversity <= 1:

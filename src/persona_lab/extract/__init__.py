@@ -102,6 +102,7 @@ class Candidate:
     matches: tuple[tuple[Cue, int, int], ...]
     scored: Scored
     evidence: RuleEvidence
+    extra: tuple[tuple[str, float], ...] = ()
 
 
 def candidates(
@@ -110,7 +111,8 @@ def candidates(
     """Every participant sentence that could be an insight, scored by the cue patterns."""
     if not parsed:
         return []
-    matcher, by_id = build_matcher(parsed[0][1].vocab, load_cues(settings.kinds))
+    every_kind = (*settings.kinds, *settings.extra_kinds)
+    matcher, by_id = build_matcher(parsed[0][1].vocab, load_cues(every_kind))
     shortest = load_common().short_tokens
     found: list[Candidate] = []
     for unit, doc in parsed:
@@ -131,6 +133,7 @@ def candidates(
                 if s >= sentence.start and e <= sentence.end
             )
             scored = score_span(sentence, list(inside), settings, unit.asked)
+            extra = extra_kinds_of(sentence, inside, settings)
             char_start = unit.offset + sentence.start_char + (len(text) - len(text.lstrip()))
             found.append(
                 Candidate(
@@ -141,9 +144,21 @@ def candidates(
                     inside,
                     scored,
                     evidence(scored, unit.asked, stripped, words),
+                    extra,
                 )
             )
     return found
+
+
+def extra_kinds_of(
+    sentence: Span, inside: Sequence[tuple[Cue, int, int]], settings: Settings
+) -> tuple[tuple[str, float], ...]:
+    """The further kinds (metric, trigger, ...) a sentence states, by their cues alone."""
+    kinds = [k for k in settings.extra_kinds if any(cue.kind == k for cue, _, _ in inside)]
+    if not kinds:
+        return ()
+    scored = score_sentence(sentence, inside, kinds, load_common())
+    return tuple((k, s) for k, s in sorted(scored.scores.items()) if s >= settings.extra_threshold)
 
 
 def classify(
@@ -195,36 +210,39 @@ def build_insights(
     """Insights of the candidates that were given a kind, with their lines and times."""
     insights: list[Insight] = []
     for candidate, decision in zip(found, decisions, strict=True):
-        if decision is None:
-            continue
-        kind, score = decision
-        transcript = transcripts[candidate.unit.transcript]
-        turn = transcript.turns[candidate.unit.turn]
-        participant = transcript.participant_for(turn.speaker)
-        assert participant is not None  # candidates() keeps participant turns only
-        char_start = candidate.char_start
-        char_end = char_start + len(candidate.text)
-        first = turn.pieces[turn.piece_at(char_start)]
-        last = turn.pieces[turn.piece_at(max(char_start, char_end - 1))]
-        cue_tokens = {i for cue, s, e in candidate.matches if cue.kind == kind for i in range(s, e)}
-        insights.append(
-            Insight(
-                kind=kind,
-                text=candidate.text,
-                source=transcript.source,
-                line=first.line,
-                speaker=turn.speaker,
-                participant=participant.id,
-                start=first.start,
-                end=last.end,
-                score=score,
-                summary=summary(candidate.sentence, cue_tokens),
-                turn=turn.index,
-                char_start=char_start,
-                phrases=phrases(candidate.sentence),
-            )
-        )
+        for kind, score in ([decision] if decision else []) + list(candidate.extra):
+            insights.append(_insight(transcripts, candidate, kind, score))
     return tuple(insights)
+
+
+def _insight(
+    transcripts: Sequence[Transcript], candidate: Candidate, kind: str, score: float
+) -> Insight:
+    """One insight: the candidate's words with their line, times, speaker and kind."""
+    transcript = transcripts[candidate.unit.transcript]
+    turn = transcript.turns[candidate.unit.turn]
+    participant = transcript.participant_for(turn.speaker)
+    assert participant is not None  # candidates() keeps participant turns only
+    char_start = candidate.char_start
+    char_end = char_start + len(candidate.text)
+    first = turn.pieces[turn.piece_at(char_start)]
+    last = turn.pieces[turn.piece_at(max(char_start, char_end - 1))]
+    cue_tokens = {i for cue, s, e in candidate.matches if cue.kind == kind for i in range(s, e)}
+    return Insight(
+        kind=kind,
+        text=candidate.text,
+        source=transcript.source,
+        line=first.line,
+        speaker=turn.speaker,
+        participant=participant.id,
+        start=first.start,
+        end=last.end,
+        score=score,
+        summary=summary(candidate.sentence, cue_tokens),
+        turn=turn.index,
+        char_start=char_start,
+        phrases=phrases(candidate.sentence),
+    )
 
 
 def extract(

@@ -98,7 +98,7 @@ def build_personas(
     for group in groups:
         member_ids = set(group.members)
         clusters_by_group[group.key], noise_by_group[group.key] = [], []
-        for kind in settings.kinds:
+        for kind in (*settings.kinds, *settings.extra_kinds):
             indices = [
                 i for i, x in enumerate(insights) if x.kind == kind and x.participant in member_ids
             ]
@@ -138,7 +138,7 @@ def build_personas(
                     tuple(sorted({p.title for p in members if p.title})),
                 ),
                 participants=members,
-                themes=themes.rank(built, settings.kinds),
+                themes=themes.rank(built, (*settings.kinds, *settings.extra_kinds)),
                 vocabulary=vocab.get(group.key, ()),
                 context=company_context(members, said),
                 unthemed=tuple(
