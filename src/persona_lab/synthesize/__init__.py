@@ -127,6 +127,10 @@ def build_personas(
             for c in clusters_by_group[group.key]
         ]
         label = role_label(members, group.function, group.band, config)
+        words = vocab.get(group.key, ())
+        if group.discovered and label == "Participant" and words:
+            # No title names this group: the words that set it apart do.
+            label = f"Participant who talks about {' and '.join(words[:2])}"
         pid = ids[group.key]
         personas.append(
             Persona(
