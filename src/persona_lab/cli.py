@@ -183,6 +183,14 @@ def run(
             "--force", help="Write into a non-empty --out folder persona_lab did not make."
         ),
     ] = False,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            help="Store the round in this research store (SQLite); unchanged files are "
+            "not read again.",
+        ),
+    ] = None,
 ) -> None:
     """Build the personas of a round and write cards, the round document and exports.
 
@@ -202,10 +210,13 @@ def run(
         )
         from .pipeline import run as run_pipeline
 
+        stamp = cli_store.stored_stamp(db, paths, settings) if db is not None else None
         with _progress() as progress:
             result = run_pipeline(
-                paths, out, settings, fmt=input_format, progress=progress, force=force
+                paths, out, settings, fmt=input_format, progress=progress, force=force, db=db
             )
+        if db is not None:
+            cli_store.report_stored(db, result, stamp)
         if _state["verbose"]:
             _print_participants(result)
         for skipped in result.skipped:
@@ -395,3 +406,6 @@ def train_command(
 
 def main() -> None:
     app(prog_name="persona-lab")
+
+
+from . import cli_store  # noqa: E402  (registers the store commands on app)

@@ -8,20 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from . import errors, extract, ingest
-from .embed import CachedEmbedder, Embedder, load_embedder
+from . import errors, ingest
+from .embed import CachedEmbedder, Embedder, load_embedder, text_key
 from .extract.classifier import load_classifier
 from .models import Insight, Round, Transcript
 from .nlp import load_pipeline, pipeline_version
-from .resolve import resolve_roles
+from .perfile import FileResult, assemble, extract_files
 from .roles import Taxonomy
 from .settings import Settings, default_settings
+from .store.keys import spacy_identity
 from .synthesize import build_personas
 
 if TYPE_CHECKING:
@@ -55,10 +57,30 @@ def generated_at(transcripts: Sequence[Transcript], settings: Settings) -> str:
 
 
 def embed_insights(
-    insights: Sequence[Insight], embedder: Embedder, progress: Progress = _no_progress
+    insights: Sequence[Insight],
+    embedder: Embedder,
+    progress: Progress = _no_progress,
+    known: Mapping[str, np.ndarray] | None = None,
 ) -> np.ndarray:
-    """One unit vector per insight; each distinct text is encoded once."""
+    """One unit vector per insight; each distinct text is encoded once.
+
+    ``known`` holds vectors already computed (a store's, by ``text_key``); only
+    the other texts are encoded.
+    """
     texts = [i.text for i in insights]
+    if known:
+        missing = sorted({t for t in texts if text_key(t) not in known})
+        encoded = embed_insights_texts(missing, embedder, progress)
+        found = {**known, **{text_key(t): v for t, v in zip(missing, encoded, strict=True)}}
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([found[text_key(t)] for t in texts]).astype(np.float32)
+    return embed_insights_texts(texts, embedder, progress)
+
+
+def embed_insights_texts(
+    texts: Sequence[str], embedder: Embedder, progress: Progress = _no_progress
+) -> np.ndarray:
     advance = progress("Embedding insights", len(set(texts)))
     if isinstance(embedder, CachedEmbedder):
         return embedder.encode(texts, progress=advance)
@@ -67,11 +89,84 @@ def embed_insights(
     return vectors
 
 
-def method(settings: Settings, nlp: Language, embedder: Embedder) -> dict[str, Any]:
+def method(settings: Settings, nlp: Language | str, embedder: Embedder) -> dict[str, Any]:
     """The settings as recorded in outputs, with the models actually used."""
     recorded = settings.to_dict()
-    recorded["models"] = {"spacy": pipeline_version(nlp), "embeddings": embedder.name}
+    spacy = nlp if isinstance(nlp, str) else pipeline_version(nlp)
+    recorded["models"] = {"spacy": spacy, "embeddings": embedder.name}
     return recorded
+
+
+class Reuse(Protocol):
+    """What a run may take instead of computing it: a store's file results and vectors."""
+
+    def results(
+        self, transcripts: Sequence[Transcript], settings: Settings, spacy: str, embedder: str
+    ) -> dict[int, FileResult]:
+        """Stored results of some of the transcripts, by index."""
+        ...
+
+    def vectors(self, texts: Sequence[str], model: str) -> Mapping[str, np.ndarray]:
+        """Stored vectors of some of the texts, by ``text_key``."""
+        ...
+
+
+@dataclass(frozen=True)
+class Built:
+    """A round, and what it was built from (for a store to keep)."""
+
+    round: Round
+    read: tuple[Transcript, ...]  # the transcripts as ingest read them
+    results: tuple[FileResult, ...]  # each file's own result, same order
+    vectors: np.ndarray  # one row per insight of the round
+    embedder: Embedder
+
+
+def build_round(
+    paths: Sequence[str | Path],
+    read: ingest.IngestResult,
+    settings: Settings,
+    *,
+    nlp: Language | None = None,
+    embedder: Embedder | None = None,
+    progress: Progress = _no_progress,
+    reuse: Reuse | None = None,
+) -> Built:
+    """The stages after ingest; files ``reuse`` knows are neither parsed nor extracted."""
+    transcripts = read.transcripts
+    embedder = embedder or load_embedder(settings.embedding_model, batch_size=settings.batch_size)
+    taxonomy = Taxonomy.load(settings.taxonomy or None)
+    stored: dict[int, FileResult] = {}
+    if reuse is not None:
+        spacy = pipeline_version(nlp) if nlp is not None else None
+        stored = reuse.results(
+            transcripts, settings, spacy_identity(settings, spacy), embedder.name
+        )
+    todo = [t for i, t in enumerate(transcripts) if i not in stored]
+    fresh: list[FileResult] = []
+    if todo:
+        nlp = nlp or load_pipeline(settings.spacy_model, settings.spacy_fallback_models)
+        classifier = load_classifier(settings.classifier, embedder.name)
+        fresh = extract_files(todo, nlp, settings, taxonomy, embedder, classifier, progress)
+    made = iter(fresh)
+    results = tuple(stored[i] if i in stored else next(made) for i in range(len(transcripts)))
+    resolved, insights = assemble(transcripts, results, taxonomy)
+    known = reuse.vectors([i.text for i in insights], embedder.name) if reuse else None
+    vectors = embed_insights(insights, embedder, progress, known)
+    advance = progress("Building personas", 1)
+    personas, unassigned = build_personas(resolved, insights, vectors, settings)
+    advance(1)
+    result = Round(
+        name=round_name(paths, settings),
+        generated_at=generated_at(resolved, settings),
+        settings=method(settings, nlp if nlp is not None else results[0].spacy, embedder),
+        transcripts=resolved,
+        insights=insights,
+        personas=personas,
+        unassigned=unassigned,
+        skipped=read.skipped,
+    )
+    return Built(result, transcripts, results, vectors, embedder)
 
 
 def run(
@@ -84,49 +179,36 @@ def run(
     embedder: Embedder | None = None,
     progress: Progress = _no_progress,
     force: bool = False,
+    db: str | Path | None = None,
 ) -> Round:
     """Reads a round of transcripts and builds its personas; writes them when ``out`` is given.
+
+    With ``db`` the round is stored there (see ``store``): files stored by an
+    earlier run are not parsed again, vectors come from the store, and personas
+    that match the previous round's keep their ids and names.
 
     Raises:
         errors.InputError: no file of the round could be read.
         errors.ModelMissingError: a model named in the settings is not installed.
+        store.StoreError: the store cannot be used.
     """
     settings = settings or default_settings()
     files = ingest.discover(paths)
     advance = progress("Reading transcripts", len(files))
     read = ingest.read_paths(paths, settings, fmt=fmt, on_file=lambda _: advance(1))
-    transcripts = read.transcripts
-    if not transcripts:
+    if not read.transcripts:
         shown = ", ".join(str(p) for p in paths)
         raise errors.InputError(shown, errors.NO_INPUT.format(paths=shown))
-    nlp = nlp or load_pipeline(settings.spacy_model, settings.spacy_fallback_models)
-    embedder = embedder or load_embedder(settings.embedding_model, batch_size=settings.batch_size)
-    units = sum(1 for _ in extract.units.participant_units(transcripts, extract.load_context()))
-    parsed = extract.parse(transcripts, nlp, settings, progress("Parsing participant turns", units))
-    transcripts = resolve_roles(
-        transcripts, parsed, Taxonomy.load(settings.taxonomy or None), embedder
-    )
-    classifier = load_classifier(settings.classifier, embedder.name)
-    found = extract.candidates(transcripts, parsed, settings)
-    advance = progress("Scoring sentences", len({c.text for c in found}) if classifier else 0)
-    decisions = extract.classify(found, settings, classifier, embedder, advance)
-    insights = tuple(
-        sorted(extract.build_insights(transcripts, found, decisions), key=lambda i: i.key)
-    )
-    vectors = embed_insights(insights, embedder, progress)
-    advance = progress("Building personas", 1)
-    personas, unassigned = build_personas(transcripts, insights, vectors, settings)
-    advance(1)
-    result = Round(
-        name=round_name(paths, settings),
-        generated_at=generated_at(transcripts, settings),
-        settings=method(settings, nlp, embedder),
-        transcripts=transcripts,
-        insights=insights,
-        personas=personas,
-        unassigned=unassigned,
-        skipped=read.skipped,
-    )
+    if db is None:
+        result = build_round(
+            paths, read, settings, nlp=nlp, embedder=embedder, progress=progress
+        ).round
+    else:
+        from .store.runs import stored_run
+
+        result = stored_run(
+            db, paths, read, settings, nlp=nlp, embedder=embedder, progress=progress
+        ).round
     if out is not None:
         from .render import write_round
 

@@ -1,0 +1,205 @@
+"""What changed between two rounds: personas matched, then each compared.
+
+``diff_rounds`` pairs the personas of an older and a newer round (match), then
+reports for each pair its themes that are new, grew, shrank or faded, its new
+objections and its shift in vocabulary (changes), and names the personas that
+appeared or disappeared. ``report`` renders the result as HTML, Markdown and JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..models import Persona, Round
+from .changes import (
+    Side,
+    ThemeChange,
+    compared_kinds,
+    kinds_extracted,
+    new_objections,
+    theme_changes,
+    vocabulary_shift,
+)
+from .match import match_personas, persona_centroids
+
+__all__ = ["PersonaChange", "PersonaSummary", "RoundDiff", "diff_rounds"]
+
+
+@dataclass(frozen=True)
+class PersonaSummary:
+    """A persona that is only in one of the two rounds."""
+
+    id: str
+    name: str
+    function: str
+    seniority: str
+    participants: int
+    themes: tuple[tuple[str, str], ...]  # (kind, label), the first of each kind
+
+    @classmethod
+    def of(cls, persona: Persona) -> PersonaSummary:
+        first: dict[str, str] = {}
+        for theme in persona.themes:
+            first.setdefault(theme.kind, theme.label)
+        return cls(
+            persona.id,
+            persona.name,
+            persona.role.function,
+            persona.role.seniority,
+            len(persona.participants),
+            tuple(first.items()),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "function": self.function,
+            "seniority": self.seniority,
+            "participants": self.participants,
+            "themes": [{"kind": k, "label": label} for k, label in self.themes],
+        }
+
+
+@dataclass(frozen=True)
+class PersonaChange:
+    """One persona found in both rounds and what changed in it."""
+
+    id: str
+    name: str
+    old_id: str
+    old_name: str
+    function: str
+    seniority: str
+    similarity: float
+    old_participants: int
+    new_participants: int
+    themes: tuple[ThemeChange, ...]
+    new_objections: tuple[Any, ...]
+    words_in: tuple[str, ...]
+    words_out: tuple[str, ...]
+
+    def of_status(self, *statuses: str) -> tuple[ThemeChange, ...]:
+        return tuple(t for t in self.themes if t.status in statuses)
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.of_status("new", "grew", "shrank", "faded")
+            or self.new_objections
+            or self.words_in
+            or self.words_out
+            or self.old_participants != self.new_participants
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "old_id": self.old_id,
+            "old_name": self.old_name,
+            "function": self.function,
+            "seniority": self.seniority,
+            "similarity": self.similarity,
+            "participants": {"old": self.old_participants, "new": self.new_participants},
+            "themes": {
+                status: [t.to_dict() for t in self.of_status(status)]
+                for status in ("new", "grew", "shrank", "faded", "steady")
+            },
+            "new_objections": [q.to_dict() for q in self.new_objections],
+            "vocabulary": {"in": list(self.words_in), "out": list(self.words_out)},
+        }
+
+
+@dataclass(frozen=True)
+class RoundDiff:
+    """Two rounds compared, persona by persona."""
+
+    old: str
+    new: str
+    old_date: str
+    new_date: str
+    old_participants: int
+    new_participants: int
+    personas: tuple[PersonaChange, ...]
+    appeared: tuple[PersonaSummary, ...]
+    disappeared: tuple[PersonaSummary, ...]
+    kinds: tuple[str, ...] = ()
+    not_compared: tuple[str, ...] = ()  # kinds only one of the rounds extracted
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "old": {
+                "round": self.old,
+                "date": self.old_date,
+                "participants": self.old_participants,
+            },
+            "new": {
+                "round": self.new,
+                "date": self.new_date,
+                "participants": self.new_participants,
+            },
+            "kinds": list(self.kinds),
+            "not_compared": list(self.not_compared),
+            "personas": [p.to_dict() for p in self.personas],
+            "appeared": [p.to_dict() for p in self.appeared],
+            "disappeared": [p.to_dict() for p in self.disappeared],
+        }
+
+
+def diff_rounds(
+    old: Round, new: Round, old_vectors: np.ndarray, new_vectors: np.ndarray
+) -> RoundDiff:
+    """Matches the personas of two rounds and says what changed in each."""
+    before, after = Side(old, old_vectors), Side(new, new_vectors)
+    kinds = compared_kinds(old, new)
+    only_one = sorted(kinds_extracted(old) ^ kinds_extracted(new))
+    pairs = match_personas(
+        old.personas,
+        new.personas,
+        persona_centroids(old.personas, old.insights, old_vectors),
+        persona_centroids(new.personas, new.insights, new_vectors),
+    )
+    changes = []
+    for pair in pairs:
+        was, now = old.personas[pair.old], new.personas[pair.new]
+        came, went = vocabulary_shift(was, now)
+        changes.append(
+            PersonaChange(
+                id=now.id,
+                name=now.name,
+                old_id=was.id,
+                old_name=was.name,
+                function=now.role.function,
+                seniority=now.role.seniority,
+                similarity=pair.similarity,
+                old_participants=len(was.participants),
+                new_participants=len(now.participants),
+                themes=tuple(theme_changes(was, now, before, after, kinds)),
+                new_objections=new_objections(was, now, before, after),
+                words_in=came,
+                words_out=went,
+            )
+        )
+    matched_old = {p.old for p in pairs}
+    matched_new = {p.new for p in pairs}
+    return RoundDiff(
+        old=old.name,
+        new=new.name,
+        old_date=old.generated_at,
+        new_date=new.generated_at,
+        old_participants=len(old.participants),
+        new_participants=len(new.participants),
+        personas=tuple(changes),
+        appeared=tuple(
+            PersonaSummary.of(p) for j, p in enumerate(new.personas) if j not in matched_new
+        ),
+        disappeared=tuple(
+            PersonaSummary.of(p) for i, p in enumerate(old.personas) if i not in matched_old
+        ),
+        kinds=kinds,
+        not_compared=tuple(only_one),
+    )

@@ -1,0 +1,102 @@
+"""A run against a store: reuse what it holds, keep persona ids, save the round.
+
+Files whose key (see keys) is stored are neither parsed nor extracted; vectors
+stored for the insights' texts are not computed again; personas matching the
+previous round's keep their ids and names; the round is saved in one
+transaction, or not at all when nothing changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .. import ingest
+from ..diff.continuity import continued
+from ..embed import Embedder
+from ..models import Transcript
+from ..perfile import FileResult
+from ..pipeline import Built, Progress, build_round
+from ..settings import Settings
+from . import Store, open_store
+from .files import StoredFile, load_results
+from .keys import file_key, transcript_fingerprint
+from .rounds import load_round, previous_round, round_vectors, save_round
+from .vectors import load_vectors
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+
+class StoreReuse:
+    """The store as a run's source of file results and vectors (pipeline.Reuse)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.fingerprints: list[str] = []
+        self.keys: list[str] = []
+
+    def results(
+        self, transcripts: Sequence[Transcript], settings: Settings, spacy: str, embedder: str
+    ) -> dict[int, FileResult]:
+        self.fingerprints = [transcript_fingerprint(t) for t in transcripts]
+        self.keys = [file_key(f, settings, spacy, embedder) for f in self.fingerprints]
+        found = load_results(self.store.conn, self.keys)
+        return {i: found[k] for i, k in enumerate(self.keys) if k in found}
+
+    def vectors(self, texts: Sequence[str], model: str) -> Mapping[str, np.ndarray]:
+        return load_vectors(self.store.conn, model, texts)
+
+
+def keep_ids(store: Store, built: Built, settings: Settings) -> Built:
+    """The round with the ids and names of the previous round's matching personas."""
+    new = built.round
+    earlier = previous_round(store, new.name, new.generated_at)
+    if earlier is None:
+        return built
+    from ..synthesize.config import persona_names
+
+    old = load_round(store, earlier)
+    avoid = {p.name.split()[0] for p in new.participants if p.name.split()}
+    personas = continued(
+        old.personas,
+        old.insights,
+        round_vectors(store, old),
+        new.personas,
+        new.insights,
+        built.vectors,
+        persona_names(settings.names),
+        avoid,
+    )
+    return dataclasses.replace(built, round=dataclasses.replace(new, personas=personas))
+
+
+def stored_run(
+    db: str | Path,
+    paths: Sequence[str | Path],
+    read: ingest.IngestResult,
+    settings: Settings,
+    *,
+    nlp: Language | None = None,
+    embedder: Embedder | None = None,
+    progress: Progress,
+) -> Built:
+    """build_round with the store's results and vectors; the round saved in it."""
+    with open_store(db) as store:
+        reuse = StoreReuse(store)
+        built = build_round(
+            paths, read, settings, nlp=nlp, embedder=embedder, progress=progress, reuse=reuse
+        )
+        built = keep_ids(store, built, settings)
+        files = [
+            StoredFile(fingerprint, key, transcript, result)
+            for fingerprint, key, transcript, result in zip(
+                reuse.fingerprints, reuse.keys, built.read, built.results, strict=True
+            )
+        ]
+        save_round(store, built.round, files, built.vectors)
+    return built

@@ -1,0 +1,513 @@
+"""The research store: rounds stored and shown again, incremental runs, export and
+import, forget, migrations, and safety with real processes (two runs at once, a run
+killed in the middle of its write). No model is loaded: see fixtures/store/fake_run.py."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from conftest import FakeEmbedder
+from persona_lab import pipeline
+from persona_lab.cli import app
+from persona_lab.store import StoreError, open_store
+from persona_lab.store.age import is_stale, months_after
+from persona_lab.store.codec import from_blob, to_blob
+from persona_lab.store.rounds import list_rounds, load_round
+from persona_lab.store.schema import SCHEMA_VERSION
+from persona_lab.store.transfer import export_lines
+
+FIXTURES = Path(__file__).parent / "fixtures" / "store"
+H1, H2 = FIXTURES / "h1", FIXTURES / "h2"
+FAKE_RUN = FIXTURES / "fake_run.py"
+sys.path.insert(0, str(FIXTURES))
+
+from fake_run import lemma_nlp, run_round  # noqa: E402
+
+runner = CliRunner()
+STORE_COMMANDS = ["rounds", "show", "diff", "refresh", "export", "import", "forget"]
+
+
+class CountingEmbedder(FakeEmbedder):
+    """The fake embedder, counting the texts it is asked to encode."""
+
+    def __init__(self) -> None:
+        self.texts = 0
+
+    def encode(self, texts):
+        self.texts += len(texts)
+        return super().encode(texts)
+
+
+@pytest.fixture
+def fake_models(monkeypatch, tmp_path):
+    """The CLI's runs use the fake models; returns a --config that turns the classifier off."""
+    monkeypatch.setattr(pipeline, "load_pipeline", lambda *a, **k: lemma_nlp())
+    monkeypatch.setattr(pipeline, "load_embedder", lambda *a, **k: FakeEmbedder())
+    config = tmp_path / "fake.toml"
+    config.write_text('classifier = "none"\n')
+    return config
+
+
+@pytest.fixture
+def extracted(monkeypatch):
+    """Records how many files each run parses and extracts."""
+    calls: list[int] = []
+    original = pipeline.extract_files
+
+    def counting(transcripts, *args, **kwargs):
+        calls.append(len(transcripts))
+        return original(transcripts, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "extract_files", counting)
+    return calls
+
+
+def dump(db: Path) -> list[str]:
+    with open_store(db) as store:
+        return list(export_lines(store))
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    names = ("personas.json", "insights.csv", "themes.csv", "index.html", "personas.md")
+    return {n: (folder / n).read_bytes() for n in names if (folder / n).is_file()}
+
+
+# Incremental runs ------------------------------------------------------------
+
+
+def test_store_first_run_gives_the_outputs_of_a_run_without_store(tmp_path):
+    run_round([H1], name="2026-H1", out=tmp_path / "plain")
+    run_round([H1], name="2026-H1", out=tmp_path / "stored", db=tmp_path / "s.db")
+    assert outputs(tmp_path / "plain") == outputs(tmp_path / "stored")
+    assert not (tmp_path / "persona_lab.db").exists()
+
+
+def test_store_without_db_writes_no_store(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    run_round([H1], out=tmp_path / "out")
+    assert not list(tmp_path.glob("*.db"))
+
+
+def test_store_second_run_reads_nothing_again_and_changes_nothing(tmp_path, extracted):
+    db = tmp_path / "s.db"
+    first = run_round([H1], name="2026-H1", db=db, out=tmp_path / "a")
+    before = dump(db)
+    counting = CountingEmbedder()
+    second = run_round([H1], name="2026-H1", db=db, out=tmp_path / "b", embedder=counting)
+    assert extracted == [5]  # the first run only
+    assert counting.texts == 0  # every vector came from the store
+    assert dump(db) == before  # byte for byte: nothing written, nothing duplicated
+    assert outputs(tmp_path / "a") == outputs(tmp_path / "b")
+    assert first.to_dict() == second.to_dict()
+
+
+def test_store_only_new_or_changed_files_are_extracted_and_the_round_is_a_fresh_one(
+    tmp_path, extracted
+):
+    folder = tmp_path / "round"
+    shutil.copytree(H1, folder)
+    run_round([folder], name="r", db=tmp_path / "s.db")
+    # An edit, a follow-up call with the same person, and a participant with no title
+    # whose role comes from the round-wide statistics of what everyone said.
+    edited = folder / "c-gamma-cfo.md"
+    edited.write_text(edited.read_text().replace("five percent", "two percent"))
+    followup = (folder / "a-acme-sales-vp.md").read_text().replace("2026-01-10", "2026-01-30")
+    (folder / "f-acme-followup.md").write_text(followup.replace("forty", "fifty"))
+    (folder / "x-kappa-notes.md").write_text(
+        "---\nparticipant: Xavier Long\ncompany: Kappa Brands\ndate: 2026-01-25\n---\n\n"
+        "Maya Chen: What do you work on?\n\n"
+        "Xavier Long: Every campaign, the brand, our ads and the newsletter. The problem is "
+        "that campaign attribution is a mess, and marketing campaigns and brand ads get no "
+        "credit for pipeline.\n"
+    )
+    extracted.clear()
+    stored = run_round([folder], name="r", db=tmp_path / "s.db", out=tmp_path / "stored")
+    assert extracted == [3]
+    fresh = run_round([folder], name="r", db=tmp_path / "fresh.db", out=tmp_path / "fresh")
+    assert outputs(tmp_path / "stored") == outputs(tmp_path / "fresh")
+    ann = [p for p in stored.participants if p.name == "Ann Lee"]
+    assert len(ann) == 1 and len(ann[0].sources) == 2  # one person across two calls
+    xavier = next(p for p in fresh.participants if p.name == "Xavier Long")
+    assert xavier.function == "marketing" and "their words" in (xavier.role_source or "")
+
+
+def test_store_a_setting_that_changes_extraction_extracts_again(tmp_path, extracted):
+    from fake_run import fake_settings
+
+    from persona_lab.pipeline import run
+
+    db = tmp_path / "s.db"
+    run_round([H1], name="r", db=db)
+    tighter = fake_settings(round="r", thresholds={"pain": 0.5, "goal": 0.5, "objection": 0.5})
+    for settings in (tighter, tighter.with_overrides(min_participants=1)):
+        run([str(H1)], settings=settings, nlp=lemma_nlp(), embedder=FakeEmbedder(), db=db)
+    # The thresholds change what a file gives, so it is read again; min_participants
+    # only shapes the personas, so the stored results are used.
+    assert extracted == [5, 5]
+
+
+# Rounds, show ----------------------------------------------------------------
+
+
+def test_store_rounds_lists_each_round_once(tmp_path):
+    db = tmp_path / "s.db"
+    run_round([H1], name="2026-H1", db=db)
+    run_round([H2], name="2026-H2", db=db)
+    run_round([H1], name="2026-H1", db=db)
+    result = runner.invoke(app, ["rounds", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["round", "date", "files", "participants", "personas"]
+    assert lines[1].split() == ["2026-H1", "2026-01-20", "5", "6", "2"]
+    assert lines[2].split() == ["2026-H2", "2026-08-09", "7", "8", "3"]
+
+
+def test_store_show_renders_the_stored_round_without_recomputing(tmp_path, monkeypatch):
+    db = tmp_path / "s.db"
+    run_round([H1], name="2026-H1", db=db, out=tmp_path / "run")
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("show loaded a model")
+
+    monkeypatch.setattr(pipeline, "load_pipeline", no_model)
+    monkeypatch.setattr(pipeline, "load_embedder", no_model)
+    monkeypatch.setattr(pipeline, "build_personas", no_model)
+    result = runner.invoke(
+        app, ["show", "2026-H1", "--db", str(db), "--out", str(tmp_path / "shown")]
+    )
+    assert result.exit_code == 0, result.output
+    assert outputs(tmp_path / "run") == outputs(tmp_path / "shown")
+
+
+def test_store_show_unknown_round_is_one_line(tmp_path):
+    db = tmp_path / "s.db"
+    run_round([H1], name="2026-H1", db=db)
+    result = runner.invoke(app, ["show", "nope", "--db", str(db), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"persona-lab: no round named 'nope' in {db}; `persona-lab rounds --db {db}` lists them"
+    ]
+
+
+def test_store_missing_store_is_one_line(tmp_path):
+    result = runner.invoke(app, ["rounds", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 2
+    assert "no store at" in result.output and len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_store_default_path_is_in_persona_lab_home(tmp_path, monkeypatch):
+    from persona_lab.store import default_path
+
+    monkeypatch.delenv("PERSONA_LAB_HOME", raising=False)
+    assert default_path() == Path("persona_lab.db")
+    monkeypatch.setenv("PERSONA_LAB_HOME", str(tmp_path))
+    assert default_path() == tmp_path / "persona_lab.db"
+
+
+# Schema ------------------------------------------------------------------------
+
+
+def test_store_opens_in_wal_mode_at_the_latest_schema(tmp_path):
+    with open_store(tmp_path / "s.db") as store:
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_store_written_by_a_newer_version_is_refused_in_one_line(tmp_path):
+    db = tmp_path / "s.db"
+    with open_store(db) as store:
+        store.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreError, match="written by a newer persona_lab"), open_store(db):
+        pass
+    result = runner.invoke(app, ["rounds", "--db", str(db)])
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
+    assert "upgrade persona_lab" in result.output
+
+
+def test_store_a_file_that_is_not_a_store_is_one_line(tmp_path):
+    db = tmp_path / "s.db"
+    db.write_bytes(b"not a database, just some bytes" * 100)
+    result = runner.invoke(app, ["rounds", "--db", str(db)])
+    assert result.exit_code == 2
+    assert "is not a persona_lab store" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+# Export, import ----------------------------------------------------------------
+
+
+def test_store_export_import_round_trip_is_byte_identical(tmp_path):
+    db = tmp_path / "s.db"
+    run_round([H1], name="2026-H1", db=db, out=tmp_path / "run")
+    run_round([H2], name="2026-H2", db=db)
+    exported = tmp_path / "store.jsonl"
+    result = runner.invoke(app, ["export", "--db", str(db), "--out", str(exported)])
+    assert result.exit_code == 0, result.output
+    copy = tmp_path / "copy.db"
+    result = runner.invoke(app, ["import", str(exported), "--db", str(copy)])
+    assert result.exit_code == 0, result.output
+    assert "Imported 2 rounds" in result.stdout
+    assert dump(copy) == exported.read_text("utf-8").splitlines()
+    runner.invoke(app, ["show", "2026-H1", "--db", str(copy), "--out", str(tmp_path / "shown")])
+    assert outputs(tmp_path / "run") == outputs(tmp_path / "shown")
+    header = json.loads(exported.read_text("utf-8").splitlines()[0])
+    assert header["format"] == "persona_lab-store" and header["schema"] == SCHEMA_VERSION
+
+
+def test_store_import_refuses_a_store_with_data_unless_replace(tmp_path):
+    db = tmp_path / "s.db"
+    run_round([H1], name="2026-H1", db=db)
+    exported = tmp_path / "store.jsonl"
+    exported.write_text("\n".join(dump(db)) + "\n")
+    result = runner.invoke(app, ["import", str(exported), "--db", str(db)])
+    assert result.exit_code == 2 and "already holds data" in result.output
+    result = runner.invoke(app, ["import", str(exported), "--db", str(db), "--replace"])
+    assert result.exit_code == 0, result.output
+    assert dump(db) == exported.read_text().splitlines()
+
+
+def test_store_import_of_a_bad_line_names_it_and_writes_nothing(tmp_path):
+    db = tmp_path / "s.db"
+    run_round([H1], name="2026-H1", db=db)
+    lines = dump(db)
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("\n".join([*lines[:5], "{not json", *lines[5:]]) + "\n")
+    target = tmp_path / "target.db"
+    result = runner.invoke(app, ["import", str(broken), "--db", str(target)])
+    assert result.exit_code == 2
+    assert f"{broken}, line 6: not a persona_lab store export" in result.output
+    with open_store(target) as store:
+        assert list_rounds(store) == []
+        assert store.conn.execute("SELECT COUNT(*) FROM transcripts").fetchone()[0] == 0
+
+
+@given(st.lists(st.floats(width=32, allow_nan=False), min_size=1, max_size=64))
+def test_store_float32_blob_round_trips(values):
+    vector = np.array(values, dtype=np.float32)
+    assert np.array_equal(from_blob(to_blob(vector)), vector)
+
+
+# Forget ------------------------------------------------------------------------
+
+
+def test_store_forget_removes_a_participant_everywhere(tmp_path):
+    db = tmp_path / "s.db"
+    run_round([H1], name="2026-H1", db=db)
+    run_round([H2], name="2026-H2", db=db)
+    with open_store(db) as store:
+        before = {r.name: load_round(store, r.name) for r in list_rounds(store)}
+    said = [t.text for t in before["2026-H1"].transcripts[0].turns if t.speaker == "Ann Lee"]
+    result = runner.invoke(app, ["forget", "Ann Lee", "--db", str(db), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "Forgot Ann Lee: 1 transcript removed, 0 group calls redacted" in result.stdout
+    exported = "\n".join(dump(db))
+    assert "Ann Lee" not in exported and "a-acme-sales-vp" not in exported
+    assert not any(json.dumps(text)[1:-1] in exported for text in said)
+    with open_store(db) as store:
+        for name, old in before.items():
+            now = load_round(store, name)
+            assert "Ann Lee" not in json.dumps(now.to_dict())
+            assert all(i.speaker != "Ann Lee" for i in now.insights)
+            assert {p.id for p in now.personas} == {p.id for p in old.personas}
+    shown = tmp_path / "shown"
+    runner.invoke(app, ["show", "2026-H1", "--db", str(db), "--out", str(shown)])
+    for path in shown.rglob("*"):
+        if path.is_file():
+            assert "Ann Lee" not in path.read_text("utf-8", errors="replace"), path
+
+
+def test_store_forget_in_a_group_call_keeps_the_other_buyer(tmp_path):
+    db = tmp_path / "s.db"
+    run_round([H1], name="2026-H1", db=db)
+    result = runner.invoke(app, ["forget", "e-epsilon-group:finn-cole", "--db", str(db), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "0 transcripts removed, 1 group call redacted" in result.stdout
+    with open_store(db) as store:
+        round_ = load_round(store, "2026-H1")
+    group = next(t for t in round_.transcripts if t.source.endswith("e-epsilon-group.txt"))
+    assert {t.speaker for t in group.turns} == {"Maya Chen", "Eve Park"}
+    assert any(i.speaker == "Eve Park" for i in round_.insights)
+    assert not any(i.speaker == "Finn Cole" for i in round_.insights)
+    assert "Finn Cole" not in "\n".join(dump(db))
+
+
+def test_store_run_after_forget_reads_the_source_file_again(tmp_path, extracted):
+    db = tmp_path / "s.db"
+    run_round([H1], name="2026-H1", db=db)
+    runner.invoke(app, ["forget", "Finn Cole", "--db", str(db), "--yes"])
+    extracted.clear()
+    again = run_round([H1], name="2026-H1", db=db)
+    assert extracted == [1]  # the redacted call is never reused for the whole file
+    assert any(p.name == "Finn Cole" for p in again.participants)
+
+
+def test_store_forget_nobody_or_an_interviewer_is_one_line(tmp_path):
+    db = tmp_path / "s.db"
+    run_round([H1], name="2026-H1", db=db)
+    result = runner.invoke(app, ["forget", "Nobody Here", "--db", str(db), "--yes"])
+    assert result.exit_code == 2 and "no participant matches 'Nobody Here'" in result.output
+    result = runner.invoke(app, ["forget", "Maya Chen", "--db", str(db), "--yes"])
+    assert result.exit_code == 2 and "only ever an interviewer" in result.output
+
+
+def test_store_forget_asks_first(tmp_path):
+    db = tmp_path / "s.db"
+    run_round([H1], name="2026-H1", db=db)
+    before = dump(db)
+    result = runner.invoke(app, ["forget", "Ann Lee", "--db", str(db)], input="n\n")
+    assert result.exit_code == 1 and "Forget Ann Lee in 1 round(s) (2026-H1)?" in result.output
+    assert dump(db) == before
+
+
+# Six months ----------------------------------------------------------------------
+
+
+def test_store_six_months_is_calendar_months():
+    assert months_after(__import__("datetime").date(2026, 8, 31), 6).isoformat() == "2027-02-28"
+    assert not is_stale("2026-01-20", "2026-07-20")
+    assert is_stale("2026-01-20", "2026-07-21")
+    assert not is_stale("not a date", "2026-07-21")
+
+
+def test_store_run_warns_when_the_previous_round_is_old(tmp_path, fake_models):
+    db = tmp_path / "s.db"
+    args = ["--db", str(db), "--config", str(fake_models)]
+    first = runner.invoke(
+        app, ["run", str(H1), "--round", "2026-H1", "--out", str(tmp_path / "a"), *args]
+    )
+    assert first.exit_code == 0, first.output
+    assert f"Round 2026-H1 stored in {db} (1 rounds)" in first.stdout
+    again = runner.invoke(
+        app, ["run", str(H1), "--round", "2026-H1", "--out", str(tmp_path / "a"), *args]
+    )
+    assert f"Round 2026-H1 unchanged in {db}" in again.stdout
+    second = runner.invoke(
+        app, ["run", str(H2), "--round", "2026-H2", "--out", str(tmp_path / "b"), *args]
+    )
+    assert second.exit_code == 0, second.output
+    warnings = [line for line in second.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "2026-H1 (2026-01-20), is more than six months" in warnings[0]
+
+
+def test_store_rounds_warns_when_the_newest_round_is_old(tmp_path):
+    db = tmp_path / "s.db"
+    run_round([H1], name="2026-H1", db=db)  # 2026-01-20: long before any day this runs
+    result = runner.invoke(app, ["rounds", "--db", str(db)])
+    assert result.exit_code == 0
+    assert "the newest round, 2026-H1 (2026-01-20), is more than six months old" in result.stderr
+
+
+# Commands ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", STORE_COMMANDS)
+def test_store_every_command_has_help_with_an_example(command):
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example" in result.output and "--db" in result.output
+
+
+def test_store_help_stays_fast():
+    code = (
+        "import sys, time; t = time.perf_counter(); from persona_lab.cli import main\n"
+        "sys.argv = ['persona-lab', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "names = ('numpy', 'sqlite3', 'scipy', 'jinja2', 'spacy', 'torch')\n"
+        "print([m for m in names if m in sys.modules], round(time.perf_counter() - t, 2))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded, seconds = out.stdout.strip().splitlines()[-1].rsplit(" ", 1)
+    assert loaded == "[]" and float(seconds) < 1.0
+
+
+# Real processes ------------------------------------------------------------------
+
+
+def _child(*args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, str(FAKE_RUN), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_store_a_run_killed_in_the_middle_of_its_write_leaves_the_store_as_before(tmp_path):
+    db = tmp_path / "s.db"
+    run_round([H1], name="2026-H1", db=db)
+    before = dump(db)
+    signal_file = tmp_path / "writing"
+    child = _child(str(db), "2026-H2", str(H2), "--pause-in-write", str(signal_file))
+    deadline = time.monotonic() + 120
+    while not signal_file.exists():
+        assert child.poll() is None, child.communicate()
+        assert time.monotonic() < deadline, "the child never reached its write"
+        time.sleep(0.05)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    assert child.returncode == -signal.SIGKILL
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert dump(db) == before  # the round half written is not there, nothing else moved
+    after = run_round([H2], name="2026-H2", db=db)  # and the store is usable
+    with open_store(db) as store:
+        assert [r.name for r in list_rounds(store)] == ["2026-H1", "2026-H2"]
+    assert len(after.personas) == 3
+
+
+def test_store_two_runs_at_once_do_not_corrupt_it(tmp_path):
+    db = tmp_path / "s.db"
+    children = [
+        _child(str(db), "2026-H1", str(H1)),
+        _child(str(db), "2026-H2", str(H2)),
+        _child(str(db), "2026-H1", str(H1)),
+    ]
+    for child in children:
+        _, err = child.communicate(timeout=300)
+        assert child.returncode == 0, err
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        # a, c and e are the same files in both rounds: stored once each
+        assert conn.execute("SELECT COUNT(*) FROM transcripts").fetchone()[0] == 9
+    with open_store(db) as store:
+        assert [r.name for r in list_rounds(store)] == ["2026-H1", "2026-H2"]
+    alone = tmp_path / "alone.db"
+    run_round([H1], name="2026-H1", db=alone)
+    with open_store(db) as store, open_store(alone) as other:
+        assert load_round(store, "2026-H1").to_dict() == load_round(other, "2026-H1").to_dict()
+        assert len(load_round(store, "2026-H2").personas) == 3
+
+
+@pytest.mark.slow
+def test_store_demo_round_again_loads_no_model_and_writes_the_same_files(tmp_path, monkeypatch):
+    import persona_lab
+    from conftest import DEMO
+    from persona_lab import embed
+
+    db = tmp_path / "s.db"
+    persona_lab.run([str(DEMO)], out=tmp_path / "first", db=db)
+    before = dump(db)
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("a model was loaded for a round the store holds")
+
+    monkeypatch.setattr(pipeline, "load_pipeline", no_model)
+    monkeypatch.setattr(embed.SentenceTransformerEmbedder, "_load", no_model)
+    persona_lab.run([str(DEMO)], out=tmp_path / "again", db=db)
+    assert outputs(tmp_path / "first") == outputs(tmp_path / "again")
+    assert dump(db) == before
