@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib.abc
 import json
 import re
 import sys
@@ -12,7 +13,7 @@ import pytest
 from markupsafe import escape
 
 from conftest import FakeEmbedder, make_transcript
-from persona_lab import charts, errors
+from persona_lab import charts, errors, export
 from persona_lab.models import Insight, Round, SkippedFile, Theme
 from persona_lab.render import MARKER, clock, filename, md_quote, write_round
 from persona_lab.synthesize import build_personas
@@ -227,7 +228,10 @@ def test_render_index_shows_sources_skipped_and_method(round_, settings, tmp_pat
         assert participant.name in index and str(participant.company) in index
     assert "interviews/empty.txt" in index and str(escape(errors.EMPTY_FILE)) in index
     assert FakeEmbedder.name in index and "min_participants" in index
-    assert index.count("<svg") == len([p for p in round_.personas if p.themes])
+    assert "<svg" not in index  # the card lists its themes; the chart is on the persona page
+    for persona in round_.personas:
+        card = (tmp_path / "personas" / f"{persona.id}.html").read_text("utf-8")
+        assert card.count("<svg") == (1 if persona.themes else 0)
 
 
 def test_render_twice_is_byte_identical(round_, settings, tmp_path):
@@ -357,9 +361,44 @@ def test_render_missing_extra_names_the_install(
     round_, settings, tmp_path, monkeypatch, module, fmt, hint
 ):
     monkeypatch.setitem(sys.modules, module, None)
-    with pytest.raises(errors.OutputError, match=hint):
+    with pytest.raises(errors.OutputError, match=hint) as caught:
         write_round(round_, tmp_path / "out", settings, formats=[fmt])
+    assert "\n" not in str(caught.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_render_missing_weasyprint_skips_the_pdf_with_one_warning(
+    round_, settings, tmp_path, monkeypatch
+):
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    warnings: list[str] = []
+    written = write_round(round_, tmp_path, settings, ["html", "pdf"], warn=warnings.append)
+    assert len(warnings) == 1 and "\n" not in warnings[0]
+    assert "report.pdf" in warnings[0] and "pip install weasyprint" in warnings[0]
+    names = {p.relative_to(tmp_path).as_posix() for p in written}
+    assert "index.html" in names and "report.pdf" not in names
+    assert not (tmp_path / "report.pdf").exists()
+
+
+class _BrokenLibraries(importlib.abc.MetaPathFinder):
+    """Makes ``import weasyprint`` fail as it does when Pango is missing."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libgobject-2.0-0': error 0x7e\nmore detail")
+        return None
+
+
+def test_render_weasyprint_without_pango_is_one_line(round_, settings, tmp_path, monkeypatch):
+    monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [_BrokenLibraries(), *sys.meta_path])
+    with pytest.raises(errors.OutputError, match=r"libgobject-2\.0-0") as caught:
+        write_round(round_, tmp_path / "out", settings, formats=["pdf"])
+    assert "\n" not in str(caught.value) and "Pango" in str(caught.value)
+    warnings: list[str] = []
+    write_round(round_, tmp_path / "out", settings, formats=["md", "pdf"], warn=warnings.append)
+    assert len(warnings) == 1 and "libpango" in warnings[0]
+    assert (tmp_path / "out" / "personas.md").is_file()
 
 
 def test_render_text_helpers():
@@ -369,10 +408,131 @@ def test_render_text_helpers():
 
 
 def test_render_pdf_is_written_and_reproducible(round_, settings, tmp_path):
-    pytest.importorskip("weasyprint")
+    if export.pdf_problem():
+        pytest.skip(export.pdf_problem())
     first = write_round(round_, tmp_path / "a", settings, formats=["pdf"])
     write_round(round_, tmp_path / "b", settings, formats=["pdf"])
-    pdf = (tmp_path / "a" / "personas.pdf").read_bytes()
-    assert [p.name for p in first] == ["personas.json", "personas.pdf"]
-    assert pdf.startswith(b"%PDF") and pdf == (tmp_path / "b" / "personas.pdf").read_bytes()
+    pdf = (tmp_path / "a" / "report.pdf").read_bytes()
+    assert [p.name for p in first] == ["personas.json", "report.pdf"]
+    assert pdf.startswith(b"%PDF") and pdf == (tmp_path / "b" / "report.pdf").read_bytes()
     assert str(tmp_path).encode() not in pdf
+
+
+def _anonymous(round_):
+    """The round as a study without names: every participant is "User"."""
+    transcripts = []
+    for t in round_.transcripts:
+        people = tuple(
+            p if p.is_interviewer else dataclasses.replace(p, name="User", company=None)
+            for p in t.participants
+        )
+        transcripts.append(dataclasses.replace(t, participants=people))
+    personas = tuple(
+        dataclasses.replace(
+            persona,
+            participants=tuple(
+                dataclasses.replace(p, name="User", company=None) for p in persona.participants
+            ),
+        )
+        for persona in round_.personas
+    )
+    return dataclasses.replace(round_, transcripts=tuple(transcripts), personas=personas)
+
+
+def test_render_unnamed_participants_are_shown_by_their_file(round_, settings, tmp_path):
+    write_round(_anonymous(round_), tmp_path, settings)
+    index = (tmp_path / "index.html").read_text("utf-8")
+    rows = re.findall(r'<td class="who">([^<]*)</td>', index)
+    assert rows == ["acme-ann", "globex-bob", "initech-cat", "umbrella-dan", "hooli-raj"]
+    assert "<th>Company</th>" not in index  # no participant has one: no empty column
+    sales = next(p for p in round_.personas if p.id == "sales")
+    card = (tmp_path / "personas" / "sales.html").read_text("utf-8")
+    assert "— User" not in card and "— acme-ann" not in card  # the file names them already
+    attribution = r'— <span class="src" title="interviews/acme-ann.txt">acme-ann.txt:\d+'
+    assert re.search(attribution, card)
+    md = (tmp_path / "personas" / "sales.md").read_text("utf-8")
+    assert "User" not in md and "- acme-ann, VP of Sales (`acme-ann.txt`)" in md
+    assert len(sales.participants) == 2
+
+
+def test_render_named_participants_keep_their_names(round_, settings, tmp_path):
+    write_round(round_, tmp_path, settings)
+    index = (tmp_path / "index.html").read_text("utf-8")
+    assert re.findall(r'<td class="who">([^<]*)</td>', index) == ["Ann", "Bob", "Cat", "Dan", "Raj"]
+    assert "<th>Company</th>" in index and "<th>Industry</th>" in index
+    card = (tmp_path / "personas" / "sales.html").read_text("utf-8")
+    assert re.search(r"— (Ann|Bob) · <span class=\"src\"", card)
+
+
+def _many_themes(round_, per_kind=4):
+    """The sales persona with ``per_kind`` pain themes, the first with the most participants."""
+    sales = next(p for p in round_.personas if p.id == "sales")
+    pain = sales.themes_of("pain")[0]
+    extra = tuple(
+        dataclasses.replace(pain, label=f"pain theme {i}", participants=max(1, 2 - i))
+        for i in range(1, per_kind)
+    )
+    themes = (pain, *extra, *[t for t in sales.themes if t.kind != "pain"])
+    return dataclasses.replace(round_, personas=(dataclasses.replace(sales, themes=themes),))
+
+
+def test_render_card_folds_themes_past_themes_per_kind(round_, settings, tmp_path):
+    many = _many_themes(round_)
+    write_round(many, tmp_path, settings.with_overrides(themes_per_kind=2))
+    card = (tmp_path / "personas" / "sales.html").read_text("utf-8")
+    shown, folded = card.split('<details class="more-themes">', 1)
+    assert "sandbag" in shown and "pain theme 1" in shown
+    assert "pain theme 2" in folded and "pain theme 3" in folded and "Show 2 more pains" in folded
+    # the chart draws the shown themes: two pains, a goal and an objection
+    assert card.count('<g class="bar') == 4
+    md = (tmp_path / "personas" / "sales.md").read_text("utf-8")
+    assert "## More pains" in md and "- **pain theme 3** — 1 of 2 interviews" in md
+    index = (tmp_path / "index.html").read_text("utf-8")
+    assert "top 3 of 4" in index and "pain theme 3" not in index.split('id="comparison"')[0]
+
+
+def test_render_card_keeps_every_statement_of_a_theme(round_, settings, tmp_path):
+    write_round(round_, tmp_path, settings)
+    for persona in round_.personas:
+        card = (tmp_path / "personas" / f"{persona.id}.html").read_text("utf-8")
+        for theme in persona.themes:
+            for insight in theme.insights:
+                assert str(escape(insight.text)) in card
+                assert f"{filename(insight.source)}:{insight.line}" in card
+            hidden = len(theme.insights) - len(theme.quotes)
+            if hidden:
+                assert f"{hidden} more statement" in card
+
+
+def test_render_pages_fetch_nothing_and_allow_no_script(round_, settings, tmp_path):
+    write_round(round_, tmp_path, settings)
+    for page in [tmp_path / "index.html", *sorted((tmp_path / "personas").glob("*.html"))]:
+        html = page.read_text("utf-8")
+        assert "default-src 'none'" in html and "script-src" not in html
+        assert not re.search(r"\ssrc=|url\(|@import|<link|<script", html)
+        assert set(re.findall(r"https?://[^\s\"']+", html)) <= {"http://www.w3.org/2000/svg"}
+
+
+def test_render_stale_outputs_of_an_earlier_run_go(round_, settings, tmp_path):
+    write_round(round_, tmp_path, settings, formats=["html", "csv"])
+    (tmp_path / "personas.pdf").write_bytes(b"%PDF old name")
+    (tmp_path / "notes.txt").write_text("mine", "utf-8")
+    write_round(round_, tmp_path, settings, formats=["md"])
+    names = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert "index.html" not in names and "insights.csv" not in names
+    assert "personas.pdf" not in names and "notes.txt" in names
+    assert not [n for n in names if n.startswith("personas/") and n.endswith(".html")]
+
+
+def test_render_excerpt_and_file_id_helpers():
+    from persona_lab.render import excerpt
+    from persona_lab.views import display_names, file_id
+
+    assert file_id("a/b/00008.md") == "00008" and file_id("c\\.hidden") == ".hidden"
+    assert excerpt("one  two\nthree", 40) == "one two three"
+    assert excerpt("word " * 20, 22) == "word word word word…"
+    people = [
+        make_transcript(f"x/{stem}.txt", [(name, "hi")]).participants[0]
+        for stem, name in [("a", "User"), ("b", "User"), ("c", "Ann"), ("d", "Participant 3")]
+    ]
+    assert list(display_names(people).values()) == ["a", "b", "Ann", "d"]

@@ -43,10 +43,15 @@ THEME_COLUMNS = (
     "quote_line",
 )
 
+PDF_NAME = "report.pdf"
 PYARROW_MISSING = "writing insights.parquet needs pyarrow; run: pip install pyarrow"
-WEASYPRINT_MISSING = "writing personas.pdf needs WeasyPrint; run: pip install weasyprint"
+WEASYPRINT_MISSING = (
+    "report.pdf not written: it needs WeasyPrint; run: pip install weasyprint "
+    "(or leave pdf out of --format)"
+)
 WEASYPRINT_BROKEN = (
-    "WeasyPrint cannot start ({error}); install its system libraries (Pango) "
+    "report.pdf not written: WeasyPrint cannot load its system libraries ({error}); "
+    "install Pango (Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0) "
     "or leave pdf out of --format"
 )
 
@@ -112,23 +117,37 @@ def write_insights_parquet(round_: Round, folder: Path) -> Path:
     return path
 
 
-def write_pdf(index_html: str, folder: Path) -> Path:
-    """personas.pdf from the round document; WeasyPrint is an optional extra.
+def pdf_problem() -> str | None:
+    """Why report.pdf cannot be written on this machine, in one line; None when it can.
 
-    No base URL is given, so links stay relative and no temporary path ends up
-    in the file; the document needs no external resource anyway.
+    WeasyPrint is an optional extra (``persona-lab[pdf]``) and needs Pango from
+    the system; importing it is what finds out whether both are there.
+    """
+    try:
+        import weasyprint  # noqa: F401
+    except ImportError:
+        return WEASYPRINT_MISSING
+    except OSError as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return WEASYPRINT_BROKEN.format(error=first_line)
+    return None
+
+
+def write_pdf(index_html: str, folder: Path) -> Path:
+    """report.pdf: the round document laid out for print by WeasyPrint.
+
+    No base URL is given, so links stay relative (to the cards beside the PDF)
+    and no temporary path ends up in the file; the document fetches nothing.
 
     Raises:
         errors.OutputError: WeasyPrint is not installed or cannot load its libraries.
     """
-    try:
-        from weasyprint import HTML
-    except ImportError as exc:
-        raise errors.OutputError(WEASYPRINT_MISSING) from exc
-    except OSError as exc:
-        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise errors.OutputError(WEASYPRINT_BROKEN.format(error=first_line)) from exc
-    path = folder / "personas.pdf"
+    problem = pdf_problem()
+    if problem:
+        raise errors.OutputError(problem)
+    from weasyprint import HTML
+
+    path = folder / PDF_NAME
     HTML(string=index_html).write_pdf(path)
     return path
 

@@ -2,19 +2,15 @@
 
 Templates are Jinja2 files: a user's folder (the ``templates`` setting) wins,
 then the ones shipped in the package, then the repository's ``templates/``.
-Everything is rendered into a temporary folder beside ``out`` and then moved
-into place file by file, so a failed run never leaves a half-written card.
+``views`` arranges the round for the templates; ``outfolder`` stages the files
+beside ``out`` and moves them in, so a failed run never leaves a half-written card.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -28,42 +24,40 @@ from jinja2 import (
     TemplateSyntaxError,
     select_autoescape,
 )
-from markupsafe import Markup
 
-from . import charts, errors, export
-from .models import Insight, Participant, Persona, Quote, Round, Theme
+from . import errors, export
+from .models import Round
+from .outfolder import (
+    CANNOT_WRITE,
+    MARKER,
+    check_out,
+    is_ours,
+    move_into,
+    remove_stale,
+    staging_beside,
+)
 from .settings import Settings
+from .views import Card, build_cards, document_context, file_id, filename
+
+__all__ = ["FORMATS", "MARKER", "Card", "environment", "write_round"]
 
 FORMATS = ("html", "md", "csv", "parquet", "pdf")
-MARKER = ".persona_lab"
-MARKER_TEXT = "This folder is written by persona_lab; its files are replaced on every run.\n"
-KIND_ORDER = ("pain", "goal", "objection")
-KIND_TITLES = {"pain": "Pains", "goal": "Goals", "objection": "Objections"}
+KIND_TITLES = {
+    "pain": "Pains",
+    "goal": "Goals",
+    "objection": "Objections",
+    "trigger": "Triggers",
+    "metric": "Metrics",
+    "channel": "Channels",
+    "decision": "Decision power",
+}
 SENIORITY_LABELS = {"c_level": "C-level", "vp": "VP", "unknown": "seniority unknown"}
-QUOTES_SHOWN = 3
-TOP_THEMES = 3  # per kind, on the round document's cards and comparison
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+EXCERPT_CHARS = 180
 
 UNKNOWN_OUTPUT_FORMAT = "unknown output format {names}; use one or more of: {valid}"
-OUT_IS_A_FILE = "the output folder {path} is a file; choose another --out"
-CANNOT_WRITE = "cannot write the outputs to {path} ({error})"
 NO_TEMPLATES_FOLDER = "the folder {path} does not exist"
 TEMPLATE_FAILED = "a template failed: {error}; fix it, or remove it to use the shipped one"
-
-
-@dataclass(frozen=True)
-class Card:
-    """A persona as the templates show it: its file name, kinds in order and chart."""
-
-    persona: Persona
-    file: str
-    kinds: tuple[str, ...]
-    chart: Markup
-    full_chart: Markup
-
-    @property
-    def n(self) -> int:
-        return len(self.persona.participants)
 
 
 # Templates ------------------------------------------------------------------
@@ -102,6 +96,9 @@ def environment(settings: Settings) -> Environment:
     return env
 
 
+# Filters: plain text in, plain text out (autoescaping happens after) ---------
+
+
 def clock(seconds: float) -> str:
     """A time in a recording as mm:ss (h:mm:ss past the hour)."""
     hours, rest = divmod(int(seconds), 3600)
@@ -109,26 +106,30 @@ def clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
-def filename(source: str) -> str:
-    """The file name of a source path as given, whichever the separator."""
-    return source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
-
-
 def md(text: str) -> str:
     """Text safe inline in Markdown: markup characters escaped, lines joined."""
     return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
-def md_quote(text: str) -> str:
+def md_quote(text: str, indent: str = "") -> str:
     """A verbatim quote as Markdown blockquote lines, each escaped on its own."""
     lines = [MARKDOWN_SPECIAL.sub(r"\\\1", line.strip()) for line in text.splitlines()]
     lines = [re.sub(r"^([#+-])", r"\\\1", line) for line in lines]
-    return "\n".join(f"> {line}" if line else ">" for line in lines)
+    return "\n".join(f"{indent}> {line}" if line else f"{indent}>" for line in lines)
 
 
 def code(text: str) -> str:
     """Text as a Markdown code span (backticks inside would end it, so they go)."""
     return "`" + str(text).replace("`", "'") + "`"
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """A quote on one line, cut at a word boundary with an ellipsis past ``limit``."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]
+    return cut.rstrip(" ,;:.-") + "…"
 
 
 def kind_title(kind: str) -> str:
@@ -159,118 +160,17 @@ def plural(count: int, word: str) -> str:
 FILTERS: dict[str, Callable[..., Any]] = {
     "clock": clock,
     "filename": filename,
+    "file_id": file_id,
     "md": md,
     "md_quote": md_quote,
     "code": code,
+    "excerpt": excerpt,
     "kind_title": kind_title,
     "seniority": seniority_label,
     "function": function_label,
     "counted": counted,
     "plural": plural,
 }
-
-
-# What the templates are given ------------------------------------------------
-
-
-def safe_stem(persona_id: str) -> str:
-    """A file name for a persona id: lowercase letters, digits, dash and underscore only."""
-    return re.sub(r"[^a-z0-9_-]+", "-", persona_id.lower()).strip("-") or "persona"
-
-
-def card_files(personas: Sequence[Persona]) -> list[str]:
-    """One distinct safe file stem per persona, in persona order."""
-    taken: set[str] = set()
-    stems: list[str] = []
-    for persona in personas:
-        stem = base = safe_stem(persona.id)
-        number = 2
-        while stem in taken:
-            stem, number = f"{base}-{number}", number + 1
-        taken.add(stem)
-        stems.append(stem)
-    return stems
-
-
-def kinds_present(themes: Sequence[Theme]) -> tuple[str, ...]:
-    """Pains, goals, objections first, then any other kind in the order it appears."""
-    seen = list(dict.fromkeys(t.kind for t in themes))
-    return tuple(k for k in KIND_ORDER if k in seen) + tuple(k for k in seen if k not in KIND_ORDER)
-
-
-def build_cards(round_: Round) -> tuple[Card, ...]:
-    """Cards with two charts: the top themes for the round document, all for the card."""
-    cards = []
-    for persona, stem in zip(round_.personas, card_files(round_.personas), strict=True):
-        kinds = kinds_present(persona.themes)
-        top = [t for kind in kinds for t in persona.themes_of(kind)[:TOP_THEMES]]
-        title, n = f"Themes of {persona.name} by participants", len(persona.participants)
-        summary = Markup(charts.theme_bars(top, n, title=title))
-        full = Markup(charts.theme_bars(persona.themes, n, title=title))
-        cards.append(Card(persona, stem, kinds, summary, full))
-    return tuple(cards)
-
-
-def setting_text(value: Any) -> str:
-    """A setting's value as one short line; empty values as a dash."""
-    if isinstance(value, dict):
-        return ", ".join(f"{k}={setting_text(v)}" for k, v in sorted(value.items()))
-    if isinstance(value, (list, tuple)):
-        return ", ".join(setting_text(v) for v in value) or "—"
-    if value is None or value == "":
-        return "—"
-    return str(value)
-
-
-def method_rows(settings: dict[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """The models used and the other settings, each as sorted (name, value) rows."""
-    models = settings.get("models")
-    model_rows = sorted((k, setting_text(v)) for k, v in models.items()) if models else []
-    rows = sorted((k, setting_text(v)) for k, v in settings.items() if k != "models")
-    return model_rows, rows
-
-
-def speaker_names(people: dict[str, Participant]) -> Callable[[Insight | Quote], str]:
-    """A lookup of who said something: the participant's name, else the speaker label."""
-
-    def speaker_of(item: Insight | Quote) -> str:
-        person = people.get(item.participant)
-        return person.name if person is not None else item.speaker
-
-    return speaker_of
-
-
-def document_context(round_: Round, cards: Sequence[Card]) -> dict[str, Any]:
-    """Everything the templates may use, in stable orders."""
-    people: dict[str, Participant] = {}
-    for transcript in round_.transcripts:
-        for person in transcript.participants:
-            people.setdefault(person.id, person)
-    persona_of = {p.id: card for card in cards for p in card.persona.participants}
-    models, settings_rows = method_rows(round_.settings)
-    every_kind = kinds_present([t for card in cards for t in card.persona.themes])
-    return {
-        "round": round_,
-        "cards": cards,
-        "speaker_of": speaker_names(people),
-        "persona_of": persona_of,
-        "participants": round_.participants,
-        "compare_kinds": KIND_ORDER + tuple(k for k in every_kind if k not in KIND_ORDER),
-        "unthemed": [(card, i) for card in cards for i in card.persona.unthemed],
-        "unassigned": [(None, insight) for insight in round_.unassigned],
-        "models": models,
-        "settings_rows": settings_rows,
-        "quotes_shown": QUOTES_SHOWN,
-        "top_themes": TOP_THEMES,
-        "counts": {
-            "files": len(round_.transcripts),
-            "skipped": len(round_.skipped),
-            "participants": len(round_.participants),
-            "insights": len(round_.insights),
-            "personas": len(round_.personas),
-            "emerging": sum(1 for p in round_.personas if p.emerging),
-        },
-    }
 
 
 # Rendering into a folder -----------------------------------------------------
@@ -296,9 +196,15 @@ def round_json(round_: Round) -> str:
     return json.dumps(round_.to_dict(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
-def render_into(folder: Path, round_: Round, env: Environment, formats: Sequence[str]) -> list[str]:
+def render_into(
+    folder: Path,
+    round_: Round,
+    env: Environment,
+    formats: Sequence[str],
+    settings: Settings,
+) -> list[str]:
     """Writes every output into ``folder``; returns their paths relative to it."""
-    cards = build_cards(round_)
+    cards = build_cards(round_, settings.themes_per_kind)
     context = document_context(round_, cards)
     written: list[str] = []
 
@@ -324,9 +230,6 @@ def render_into(folder: Path, round_: Round, env: Environment, formats: Sequence
     return written + [path.name for path in exported]
 
 
-# The output folder -----------------------------------------------------------
-
-
 def template_problem(exc: TemplateError) -> str:
     """One line naming what went wrong in a template, and where when Jinja knows."""
     where = ""
@@ -335,48 +238,23 @@ def template_problem(exc: TemplateError) -> str:
     return TEMPLATE_FAILED.format(error=f"{exc.message or type(exc).__name__}{where}")
 
 
-def is_ours(out: Path) -> bool:
-    return (out / MARKER).is_file()
-
-
-def check_out(out: Path, *, force: bool = False) -> None:
-    """Refuses a file, or a folder with someone else's files in it.
+def without_pdf_if_unavailable(
+    formats: tuple[str, ...], warn: Callable[[str], None] | None
+) -> tuple[str, ...]:
+    """``formats``, less pdf when WeasyPrint cannot run here and the caller takes a warning.
 
     Raises:
-        errors.OutputError: ``out`` is a file, or not empty and not ours.
+        errors.OutputError: pdf is asked for, cannot be written, and ``warn`` is None.
     """
-    if out.exists() and not out.is_dir():
-        raise errors.OutputError(OUT_IS_A_FILE.format(path=out))
-    if force or not out.is_dir() or is_ours(out):
-        return
-    if any(out.iterdir()):
-        raise errors.OutputError(errors.OUT_NOT_OURS.format(path=out))
-
-
-def move_into(staging: Path, out: Path, names: Sequence[str]) -> None:
-    """Moves each rendered file into ``out``; each replacement is atomic."""
-    out.mkdir(parents=True, exist_ok=True)
-    (staging / MARKER).write_text(MARKER_TEXT, "utf-8")
-    os.replace(staging / MARKER, out / MARKER)
-    for name in names:
-        target = out / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / name, target)
-
-
-def remove_stale_cards(out: Path, names: Sequence[str]) -> None:
-    """Deletes persona cards of an earlier run that this run did not write."""
-    folder = out / "personas"
-    if not folder.is_dir():
-        return
-    keep = set(names)
-    for path in sorted(folder.iterdir()):
-        if (
-            path.is_file()
-            and path.suffix in (".html", ".md")
-            and f"personas/{path.name}" not in keep
-        ):
-            path.unlink()
+    if "pdf" not in formats:
+        return formats
+    problem = export.pdf_problem()
+    if problem is None:
+        return formats
+    if warn is None:
+        raise errors.OutputError(problem)
+    warn(problem)
+    return tuple(f for f in formats if f != "pdf")
 
 
 def write_round(
@@ -386,13 +264,16 @@ def write_round(
     formats: Sequence[str] | None = None,
     *,
     force: bool = False,
+    warn: Callable[[str], None] | None = None,
 ) -> list[Path]:
     """Writes the round's cards, document and exports into ``out``; returns the files.
 
     ``personas.json`` is always written; ``formats`` (default: the settings')
-    adds html, md, csv, parquet or pdf. ``force`` writes into a folder that
-    holds other files; even then only cards of an earlier persona_lab run are
-    removed.
+    adds html, md, csv, parquet or pdf (``report.pdf``). ``force`` writes into a
+    folder that holds other files; even then only files persona_lab names are
+    removed. When pdf is asked for and WeasyPrint (or its system libraries) is
+    missing, ``warn`` is called with one line and everything else is written;
+    without ``warn`` that is an error, so the PDF is never dropped silently.
 
     Raises:
         errors.OutputError: an unknown format, a folder that is not ours, a
@@ -401,25 +282,18 @@ def write_round(
         errors.SettingsError: the templates folder in the settings does not exist.
     """
     out = Path(out)
-    chosen = chosen_formats(formats, settings)
+    chosen = without_pdf_if_unavailable(chosen_formats(formats, settings), warn)
     env = environment(settings)
     check_out(out, force=force)
     owned_before = is_ours(out)
-    try:
-        beside = out.resolve().parent  # the same file system, so os.replace is atomic
-        beside.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=beside, prefix=".persona-lab-"))
-    except OSError as exc:
-        raise errors.OutputError(CANNOT_WRITE.format(path=out, error=exc)) from exc
-    try:
-        names = render_into(staging, round, env, chosen)
-        move_into(staging, out, names)
-        if owned_before:
-            remove_stale_cards(out, names)
-    except TemplateError as exc:
-        raise errors.OutputError(template_problem(exc)) from exc
-    except OSError as exc:
-        raise errors.OutputError(CANNOT_WRITE.format(path=out, error=exc)) from exc
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with staging_beside(out) as staging:
+        try:
+            names = render_into(staging, round, env, chosen, settings)
+            move_into(staging, out, names)
+            if owned_before:
+                remove_stale(out, names)
+        except TemplateError as exc:
+            raise errors.OutputError(template_problem(exc)) from exc
+        except OSError as exc:
+            raise errors.OutputError(CANNOT_WRITE.format(path=out, error=exc)) from exc
     return [out / name for name in names]

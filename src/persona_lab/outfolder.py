@@ -1,0 +1,104 @@
+"""The output folder: refuse someone else's, stage beside it, move files in atomically.
+
+A run renders into a temporary folder next to ``out`` (the same file system, so
+``os.replace`` is atomic), then moves each file into place. A failed run never
+leaves a half-written card, and only files persona_lab wrote are ever removed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from . import errors
+
+MARKER = ".persona_lab"
+MARKER_TEXT = "This folder is written by persona_lab; its files are replaced on every run.\n"
+STAGING_PREFIX = ".persona-lab-"
+CARD_SUFFIXES = (".html", ".md")
+# Every top-level file a run may write (and personas.pdf, the PDF's old name): a
+# later run that does not write one removes it, so no file outlives its round.
+OUTPUT_NAMES = (
+    "index.html",
+    "personas.md",
+    "personas.json",
+    "insights.csv",
+    "themes.csv",
+    "insights.parquet",
+    "report.pdf",
+    "personas.pdf",
+)
+
+OUT_IS_A_FILE = "the output folder {path} is a file; choose another --out"
+CANNOT_WRITE = "cannot write the outputs to {path} ({error})"
+
+
+def is_ours(out: Path) -> bool:
+    """Whether an earlier persona_lab run wrote ``out`` (it holds the marker file)."""
+    return (out / MARKER).is_file()
+
+
+def check_out(out: Path, *, force: bool = False) -> None:
+    """Refuses a file, or a folder with someone else's files in it.
+
+    Raises:
+        errors.OutputError: ``out`` is a file, or not empty and not ours.
+    """
+    if out.exists() and not out.is_dir():
+        raise errors.OutputError(OUT_IS_A_FILE.format(path=out))
+    if force or not out.is_dir() or is_ours(out):
+        return
+    if any(out.iterdir()):
+        raise errors.OutputError(errors.OUT_NOT_OURS.format(path=out))
+
+
+@contextmanager
+def staging_beside(out: Path) -> Iterator[Path]:
+    """A temporary folder next to ``out``, removed on leaving whatever happens.
+
+    Raises:
+        errors.OutputError: the parent of ``out`` cannot be created or written.
+    """
+    try:
+        beside = out.resolve().parent
+        beside.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=beside, prefix=STAGING_PREFIX))
+    except OSError as exc:
+        raise errors.OutputError(CANNOT_WRITE.format(path=out, error=exc)) from exc
+    try:
+        yield staging
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def move_into(staging: Path, out: Path, names: Sequence[str]) -> None:
+    """Moves each rendered file into ``out``; each replacement is atomic."""
+    out.mkdir(parents=True, exist_ok=True)
+    (staging / MARKER).write_text(MARKER_TEXT, "utf-8")
+    os.replace(staging / MARKER, out / MARKER)
+    for name in names:
+        target = out / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / name, target)
+
+
+def remove_stale(out: Path, names: Sequence[str]) -> None:
+    """Deletes the outputs and cards of an earlier run that this run did not write.
+
+    Only names persona_lab writes are touched: ``OUTPUT_NAMES`` at the top and
+    ``.html``/``.md`` files in ``personas/``.
+    """
+    keep = set(names)
+    for name in OUTPUT_NAMES:
+        if name not in keep and (out / name).is_file():
+            (out / name).unlink()
+    folder = out / "personas"
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.suffix in CARD_SUFFIXES and f"personas/{path.name}" not in keep:
+            path.unlink()

@@ -1,0 +1,238 @@
+"""What the templates are given: a Round arranged for reading, no I/O, no markup rules.
+
+The templates/README.md lists every variable; this module builds them. Orders
+are stable (persona order, then source order) so the same round renders to
+the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from . import charts
+from .models import Insight, Participant, Persona, Quote, Round, Theme
+
+KIND_ORDER = ("pain", "goal", "objection")
+TOP_THEMES = 3  # per kind, on the round document's cards
+VOCABULARY_SHOWN = 8  # "In their words" on the round document's cards
+# Speaker labels that name nobody: such participants are shown by their file.
+GENERIC_NAME = re.compile(
+    r"(?:user|participant|interviewee|respondent|customer|client|guest|speaker|person|p)"
+    r"[\s_#-]*\d*",
+    re.IGNORECASE,
+)
+# Where a participant's details may be known; a column shows only when one is.
+COMPANY_FIELDS = (("company", "Company"), ("industry", "Industry"), ("company_size", "Size"))
+
+
+def filename(source: str) -> str:
+    """The file name of a source path as given, whichever the separator."""
+    return source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+
+
+def file_id(source: str) -> str:
+    """A source's file name without its extension: how a file is named in a round."""
+    name = filename(source)
+    stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+    return stem or name
+
+
+@dataclass(frozen=True, eq=False)
+class Card:
+    """A persona as the templates show it.
+
+    ``shown`` holds the first ``themes_per_kind`` themes of each kind, shown in
+    full; ``more`` the rest, shown folded. ``chart`` draws the shown themes.
+    ``core`` are the kinds the round document compares (pains, goals,
+    objections and the ``kinds`` setting), in ``kinds`` order.
+    """
+
+    persona: Persona
+    file: str
+    kinds: tuple[str, ...]
+    shown: dict[str, tuple[Theme, ...]]
+    more: dict[str, tuple[Theme, ...]]
+    chart: Markup
+    core: tuple[str, ...] = ()
+
+    @property
+    def extra(self) -> tuple[str, ...]:
+        """Kinds beyond the core ones (metrics, triggers, channels, decision power, ...)."""
+        return tuple(k for k in self.kinds if k not in self.core)
+
+    @property
+    def n(self) -> int:
+        return len(self.persona.participants)
+
+    def top(self, kind: str) -> tuple[Theme, ...]:
+        """The first themes of ``kind``, for the round document's cards."""
+        return self.shown.get(kind, ())[:TOP_THEMES]
+
+    @property
+    def signature(self) -> Quote | None:
+        """The first quote of the first theme, by kind order: the persona in one line."""
+        for kind in self.kinds:
+            for theme in self.shown.get(kind, ()):
+                if theme.quotes:
+                    return theme.quotes[0]
+        return None
+
+    def others(self, theme: Theme) -> tuple[Insight, ...]:
+        """The statements of ``theme`` that are not among its quotes, in source order."""
+        quoted = {(q.source, q.line, q.text) for q in theme.quotes}
+        return tuple(i for i in theme.insights if (i.source, i.line, i.text) not in quoted)
+
+
+def safe_stem(persona_id: str) -> str:
+    """A file name for a persona id: lowercase letters, digits, dash and underscore only."""
+    return re.sub(r"[^a-z0-9_-]+", "-", persona_id.lower()).strip("-") or "persona"
+
+
+def card_files(personas: Sequence[Persona]) -> list[str]:
+    """One distinct safe file stem per persona, in persona order."""
+    taken: set[str] = set()
+    stems: list[str] = []
+    for persona in personas:
+        stem = base = safe_stem(persona.id)
+        number = 2
+        while stem in taken:
+            stem, number = f"{base}-{number}", number + 1
+        taken.add(stem)
+        stems.append(stem)
+    return stems
+
+
+def kinds_present(themes: Sequence[Theme]) -> tuple[str, ...]:
+    """Pains, goals, objections first, then any other kind in the order it appears."""
+    seen = list(dict.fromkeys(t.kind for t in themes))
+    return tuple(k for k in KIND_ORDER if k in seen) + tuple(k for k in seen if k not in KIND_ORDER)
+
+
+def core_kinds(round_: Round) -> tuple[str, ...]:
+    """Pains, goals, objections and the kinds the settings extract with the classifier."""
+    asked = round_.settings.get("kinds") or ()
+    return KIND_ORDER + tuple(k for k in asked if isinstance(k, str) and k not in KIND_ORDER)
+
+
+def build_cards(round_: Round, themes_per_kind: int) -> tuple[Card, ...]:
+    """One card per persona: themes split into shown and folded, and a chart of the shown."""
+    limit = max(1, themes_per_kind)
+    core = core_kinds(round_)
+    cards = []
+    for persona, stem in zip(round_.personas, card_files(round_.personas), strict=True):
+        kinds = kinds_present(persona.themes)
+        shown = {kind: persona.themes_of(kind)[:limit] for kind in kinds}
+        more = {kind: persona.themes_of(kind)[limit:] for kind in kinds}
+        title = f"Themes of {persona.name} by participants"
+        drawn = [theme for kind in kinds for theme in shown[kind]]
+        chart = Markup(charts.theme_bars(drawn, len(persona.participants), title=title))
+        in_core = tuple(k for k in kinds if k in core)
+        cards.append(Card(persona, stem, kinds, shown, more, chart, in_core))
+    return tuple(cards)
+
+
+def display_names(people: Sequence[Participant]) -> dict[str, str]:
+    """How each participant is named on the page, by id.
+
+    A name that is unique in the round and names somebody is kept; a speaker
+    label such as "User" or "Participant 2", or a name several participants
+    share, gives way to the participant's file ("00008"), else the id.
+    """
+    counts = Counter(" ".join(p.name.split()) for p in people)
+    kept: dict[str, str] = {}
+    fallback: dict[str, str] = {}
+    for person in people:
+        name = " ".join(person.name.split())
+        if name and counts[name] == 1 and not GENERIC_NAME.fullmatch(name):
+            kept[person.id] = name
+        else:
+            fallback[person.id] = file_id(person.sources[0]) if person.sources else person.id
+    clashes = Counter(fallback.values()) + Counter(set(kept.values()))
+    names: dict[str, str] = {}
+    for person in people:
+        if person.id in kept:
+            names[person.id] = kept[person.id]
+        else:
+            label = fallback[person.id]
+            names[person.id] = label if clashes[label] == 1 else person.id
+    return names
+
+
+def namer(names: dict[str, str]) -> Callable[[Participant | Insight | Quote], str]:
+    """``who(x)``: the display name of a participant, or of whoever said an insight or quote."""
+
+    def who(item: Participant | Insight | Quote) -> str:
+        key = item.id if isinstance(item, Participant) else item.participant
+        if key in names:
+            return names[key]
+        return item.name if isinstance(item, Participant) else item.speaker
+
+    return who
+
+
+def setting_text(value: Any) -> str:
+    """A setting's value as one short line; empty values as a dash."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={setting_text(v)}" for k, v in sorted(value.items()))
+    if isinstance(value, (list, tuple)):
+        return ", ".join(setting_text(v) for v in value) or "—"
+    if value is None or value == "":
+        return "—"
+    return str(value)
+
+
+def method_rows(settings: dict[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The models used and the other settings, each as sorted (name, value) rows."""
+    models = settings.get("models")
+    model_rows = sorted((k, setting_text(v)) for k, v in models.items()) if models else []
+    rows = sorted((k, setting_text(v)) for k, v in settings.items() if k != "models")
+    return model_rows, rows
+
+
+def document_context(round_: Round, cards: Sequence[Card]) -> dict[str, Any]:
+    """Everything the templates may use, in stable orders (see templates/README.md)."""
+    participants = round_.participants
+    who = namer(display_names(participants))
+    persona_of = {p.id: card for card in cards for p in card.persona.participants}
+    models, settings_rows = method_rows(round_.settings)
+    core = core_kinds(round_)
+    every_kind = kinds_present([t for card in cards for t in card.persona.themes])
+    unthemed = [(card, card.persona.unthemed) for card in cards if card.persona.unthemed]
+    return {
+        "round": round_,
+        "cards": cards,
+        "who": who,
+        "speaker_of": who,
+        "persona_of": persona_of,
+        "participants": participants,
+        "company_fields": [
+            (field, title)
+            for field, title in COMPANY_FIELDS
+            if any(getattr(p, field) for p in participants)
+        ],
+        "compare_kinds": KIND_ORDER
+        + tuple(k for k in every_kind if k in core and k not in KIND_ORDER),
+        "compare_industries": any(card.persona.context.industries for card in cards),
+        "unthemed": unthemed,
+        "unassigned": round_.unassigned,
+        "models": models,
+        "settings_rows": settings_rows,
+        "top_themes": TOP_THEMES,
+        "vocabulary_shown": VOCABULARY_SHOWN,
+        "counts": {
+            "files": len(round_.transcripts),
+            "skipped": len(round_.skipped),
+            "participants": len(participants),
+            "insights": len(round_.insights),
+            "personas": len(round_.personas),
+            "emerging": sum(1 for p in round_.personas if p.emerging),
+            "unthemed": sum(len(card.persona.unthemed) for card in cards),
+            "unassigned": len(round_.unassigned),
+        },
+    }
