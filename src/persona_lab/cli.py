@@ -212,9 +212,19 @@ def run(
 
         stamp = cli_store.stored_stamp(db, paths, settings) if db is not None else None
         with _progress() as progress:
+            warnings: list[str] = []
             result = run_pipeline(
-                paths, out, settings, fmt=input_format, progress=progress, force=force, db=db
+                paths,
+                out,
+                settings,
+                fmt=input_format,
+                progress=progress,
+                force=force,
+                db=db,
+                warn=warnings.append,
             )
+        for warning in warnings:
+            _err(warning)
         if db is not None:
             cli_store.report_stored(db, result, stamp)
         if _state["verbose"]:
@@ -234,7 +244,7 @@ def run(
                 f"  {persona.name}: {len(persona.participants)} participants, {themes} themes{flag}"
             )
         typer.echo(f"Open {out / 'index.html'}")
-        if result.skipped:
+        if result.skipped or warnings:
             raise typer.Exit(1)
 
 

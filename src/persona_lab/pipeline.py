@@ -180,8 +180,12 @@ def run(
     progress: Progress = _no_progress,
     force: bool = False,
     db: str | Path | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> Round:
     """Reads a round of transcripts and builds its personas; writes them when ``out`` is given.
+
+    ``warn`` receives one line for an output that could not be written (the PDF
+    where WeasyPrint is missing); without it that is an error.
 
     With ``db`` the round is stored there (see ``store``): files stored by an
     earlier run are not parsed again, vectors come from the store, and personas
@@ -213,6 +217,6 @@ def run(
         from .render import write_round
 
         advance = progress("Writing cards", 1)
-        write_round(result, Path(out), settings, force=force)
+        write_round(result, Path(out), settings, force=force, warn=warn)
         advance(1)
     return result
