@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from persona_lab import errors
 from persona_lab.ingest import FORMATS, IngestResult, discover, read_file, read_paths
 from persona_lab.ingest.decode import decode_text
+from persona_lab.ingest.read import NO_CAPTION_TEXT
 from persona_lab.models import Transcript
 from persona_lab.settings import default_settings
 
@@ -540,7 +541,7 @@ CALL = (
         ("blob.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01", errors.BINARY_FILE),
         ("junk.vtt", bytes(range(256)) * 4, errors.BINARY_FILE),
         ("broken.srt", b"\x81\x8d\x8f\x90\x9d" * 10, errors.NOT_UTF8),
-        ("nocues.vtt", b"WEBVTT\n\nNOTE nothing was said\n", errors.NO_TURNS),
+        ("nocues.vtt", b"WEBVTT\n\nNOTE nothing was said\n", NO_CAPTION_TEXT),
         ("heading.md", b"# Just a title\n\n---\n", errors.NO_TURNS),
         ("photo.png", b"\x89PNG\r\n", errors.UNKNOWN_FORMAT),
         ("deck.pdf", b"%PDF-1.7\n", errors.UNKNOWN_FORMAT),
@@ -731,6 +732,116 @@ def test_transcript_like_text_keeps_the_piece_contract(tmp_path_factory, text, s
         return
     if transcript.format not in ("json", "gong"):
         assert_contract(transcript)
+
+
+TEXT_FORMATS = tuple(f for f in FORMATS if f != "docx")
+ANY_TEXT = TRANSCRIPT_LIKE | st.text(max_size=400)
+ENCODINGS = st.sampled_from(("utf-8", "utf-8-sig", "utf-16", "cp1252"))
+
+
+def encoded(text: str, encoding: str) -> bytes:
+    return text.encode(encoding, errors="replace")
+
+
+@hypothesis_settings(max_examples=120, deadline=None)
+@given(content=st.binary(max_size=2048), fmt=st.sampled_from(FORMATS))
+def test_every_reader_takes_any_bytes(tmp_path_factory, content, fmt):
+    """Each reader, forced with fmt=, on bytes of any kind: a transcript or our error."""
+    path = fuzz_path(tmp_path_factory, "forced.txt")
+    path.write_bytes(content)
+    try:
+        transcript = read_file(path, DEFAULTS, fmt=fmt)
+    except errors.PersonaLabError:
+        return
+    assert transcript.turns
+
+
+@hypothesis_settings(max_examples=150, deadline=None)
+@given(text=ANY_TEXT, fmt=st.sampled_from(TEXT_FORMATS), encoding=ENCODINGS)
+def test_every_text_reader_keeps_the_piece_contract_on_any_text(
+    tmp_path_factory, text, fmt, encoding
+):
+    path = fuzz_path(tmp_path_factory, "forced_text.txt")
+    path.write_bytes(encoded(text, encoding))
+    try:
+        transcript = read_file(path, DEFAULTS, fmt=fmt)
+    except errors.PersonaLabError:
+        return
+    assert_contract(transcript)
+
+
+JSON_KEYS = st.sampled_from(
+    ["speaker", "speaker_name", "name", "text", "content", "start", "end", "start_time", "turns",
+     "segments", "callTranscripts", "transcript", "sentences", "speakerId", "parties",
+     "affiliation", "title", "metaData", "calls", "callId", "topic"]
+)  # fmt: skip
+JSON_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**12), 10**12)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=30)
+    | st.sampled_from(["Interviewer", "Ana Ruiz", "Internal", "External", "How?\nWhy?", "00:01"])
+)
+JSON_VALUES = st.recursive(
+    JSON_SCALARS,
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(JSON_KEYS, inner, max_size=6),
+    max_leaves=40,
+)
+
+
+@hypothesis_settings(max_examples=150, deadline=None)
+@given(data=JSON_VALUES, ascii_only=st.booleans(), indent=st.sampled_from([None, 1]))
+def test_json_readers_keep_the_contract_on_any_json(tmp_path_factory, data, ascii_only, indent):
+    """Plain JSON turns and Gong exports of any shape: a transcript whose pieces stand
+    on their lines, or our error."""
+    path = fuzz_path(tmp_path_factory, "any.json")
+    path.write_text(json.dumps(data, ensure_ascii=ascii_only, indent=indent), "utf-8")
+    try:
+        transcript = read_file(path, DEFAULTS)
+    except errors.PersonaLabError:
+        return
+    assert transcript.format in ("json", "gong")
+    assert_contract(transcript)
+
+
+@hypothesis_settings(max_examples=25, deadline=None)
+@given(paragraphs=st.lists(TRANSCRIPT_LIKE.map(lambda t: t.replace("\x0c", "")), max_size=12))
+def test_docx_reader_keeps_the_contract_on_any_paragraphs(tmp_path_factory, paragraphs):
+    import docx
+
+    document = docx.Document()
+    for text in paragraphs:
+        cleaned = "".join(c for c in text if c >= " " or c in "\t\n")
+        document.add_paragraph(cleaned)
+    path = fuzz_path(tmp_path_factory, "any.docx")
+    document.save(str(path))
+    try:
+        transcript = read_file(path, DEFAULTS)
+    except errors.PersonaLabError:
+        return
+    assert transcript.format == "docx"
+    assert_contract(transcript)
+
+
+@hypothesis_settings(max_examples=30, deadline=None)
+@given(
+    files=st.lists(
+        st.tuples(st.sampled_from(SUFFIXES), st.binary(max_size=300) | ANY_TEXT.map(str.encode)),
+        max_size=6,
+    )
+)
+def test_read_paths_reports_every_file_once_whatever_they_hold(tmp_path_factory, files):
+    folder = tmp_path_factory.mktemp("round")
+    for n, (suffix, content) in enumerate(files):
+        (folder / f"f{n}{suffix}").write_bytes(content)
+    result = read_paths([folder], DEFAULTS)
+    seen = sorted(
+        [Path(t.source).name for t in result.transcripts]
+        + [Path(s.source).name for s in result.skipped]
+    )
+    assert seen == sorted(f"f{n}{suffix}" for n, (suffix, _) in enumerate(files))
+    assert all(s.reason and "\n" not in s.reason for s in result.skipped)
 
 
 # --- the real interviews ------------------------------------------------------------------

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .clock import parse_clock
 from .fragments import Fragment
-from .labels import speaker_labels
+from .labels import clean_label, speaker_labels
 
 TIMING = re.compile(r"^\s*(?P<start>\S+?)\s*-->\s*(?P<end>\S+)")
 NOT_A_CUE = re.compile(r"^(?:WEBVTT|NOTE|STYLE|REGION)(?:\s|$)")
@@ -25,8 +25,10 @@ TAG = re.compile(
     r"</?(?:[bciuv]|lang|ruby|rt|font)(?:\.[\w.-]*)?(?:[ \t][^<>\n]*)?>"
     r"|<\d{1,3}(?::\d{2}){1,2}\.\d{3}>"
 )
-VOICE = re.compile(r"^<v(?:\.[\w.-]*)?[ \t]+(?P<name>[^<>\n]+)>$")
-PREFIX = re.compile(r"^[ \t]*(?P<label>[^:<>\n]{1,60}?):(?:[ \t]+|$)")
+# Names and labels start with a non-blank, so leading blanks split one way only
+# (linear time on a hostile line of blanks).
+VOICE = re.compile(r"^<v(?:\.[\w.-]*)?[ \t]+(?P<name>[^<>\n \t][^<>\n]*)>$")
+PREFIX = re.compile(r"^[ \t]*(?P<label>[^:<>\n \t][^:<>\n]{0,59}?):(?:[ \t]+|$)")
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,8 @@ def read_cues(lines: Sequence[str]) -> tuple[Cue, ...]:
     """The cues of a VTT or SRT file; headers, NOTE/STYLE blocks and cue ids are skipped.
 
     A block without a timing line after a cue is that cue's text run on past a
-    stray blank line; before any cue it is dropped.
+    stray blank line; before any cue it is dropped. Cues keep the file's order even
+    when their times go backwards; a cue ending before its start loses its end.
     """
     cues: list[Cue] = []
     for block in _blocks(lines):
@@ -68,6 +71,8 @@ def read_cues(lines: Sequence[str]) -> tuple[Cue, ...]:
                 cues[-1] = Cue(last.start, last.end, last.lines + tuple(block))
             continue
         start, end = parse_clock(match["start"]), parse_clock(match["end"])
+        if start is not None and end is not None and end < start:
+            end = None  # a cue that ends before it starts: its start is kept, not its end
         cues.append(Cue(start, end, tuple(block[k + 1 :])))
     return tuple(cues)
 
@@ -80,7 +85,7 @@ def _segments(line: str) -> Iterator[tuple[str | None, str]]:
         yield voice, line[position : tag.start()]
         named = VOICE.match(tag.group())
         if named:
-            voice = named["name"].strip()
+            voice = clean_label(named["name"]) or voice
         position = tag.end()
     yield voice, line[position:]
 

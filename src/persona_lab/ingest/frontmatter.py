@@ -27,6 +27,7 @@ KEYS = frozenset(
 # A front matter line for a known key, to tell broken YAML from a leading rule.
 KNOWN_KEY_LINE = re.compile(r"^\s*(?:" + "|".join(sorted(KEYS)) + r")\s*:", re.IGNORECASE)
 MAX_ITEMS = 100
+MAX_FRONT_MATTER_LINES = 200
 BAD_FRONT_MATTER = "the YAML front matter at the top cannot be read ({error}); fix it or remove it"
 
 
@@ -109,7 +110,9 @@ def plain(value: Any) -> Any:
 
 
 def _closing_fence(lines: Sequence[str]) -> int | None:
-    for index in range(1, len(lines)):
+    """The closing fence's index; front matter is short, so only the first lines count
+    (a transcript whose opening ``---`` rule meets another deep inside is not YAML)."""
+    for index in range(1, min(len(lines), MAX_FRONT_MATTER_LINES + 1)):
         if lines[index].strip() in CLOSING_FENCES:
             return index
     return None

@@ -6,6 +6,7 @@
 Parties (``speakerId``, ``name``, ``title``, ``affiliation``) may sit at the top,
 under ``calls`` or under ``metaData``. Internal parties are our side: interviewers.
 Each sentence is one piece; consecutive monologues of one speaker are one turn.
+Without parties a speaker is its ``speakerId``; without that, "unknown".
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from .fragments import Fragment
 from .jsonsource import StringLines
+from .labels import clean_label
 
 MS = 1000.0
 AFFILIATION = {"internal": True, "external": False}
@@ -61,17 +63,22 @@ def _text(value: Any) -> str | None:
     return str(value).strip() or None
 
 
+def _label(value: Any) -> str | None:
+    text = _text(value)
+    return clean_label(text) if text is not None else None
+
+
 def parties(data: Mapping[str, Any]) -> dict[str, Party]:
     """The parties by speakerId, from wherever the export put them."""
     found: dict[str, Party] = {}
     for party_list in _party_lists(data):
         for party in party_list:
-            speaker_id = _text(party.get("speakerId"))
+            speaker_id = _label(party.get("speakerId"))
             if speaker_id is None or speaker_id in found:
                 continue
             affiliation = str(party.get("affiliation", "")).casefold()
             found[speaker_id] = Party(
-                _text(party.get("name")), _text(party.get("title")), AFFILIATION.get(affiliation)
+                _label(party.get("name")), _text(party.get("title")), AFFILIATION.get(affiliation)
             )
     return found
 
@@ -102,7 +109,7 @@ def gong_fragments(
     fragments: list[Fragment] = []
     for call in calls:
         for monologue in _dicts(call.get("transcript")):
-            speaker_id = _text(monologue.get("speakerId")) or "unknown"
+            speaker_id = _label(monologue.get("speakerId")) or "unknown"
             speaker = labels.get(speaker_id, speaker_id)
             for sentence in _dicts(monologue.get("sentences")):
                 text = sentence.get("text")

@@ -15,9 +15,24 @@ from typing import Any
 
 from .. import errors
 
-STRING_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# The unrolled form of "(?:[^"\\]|\\.)*": the same tokens, a run of plain characters at a time.
+STRING_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 KEY_FOLLOWS = re.compile(r"\s*:")
 BAD_JSON = "the JSON cannot be read (line {line}: {problem}); fix it or export the transcript again"
+TOO_DEEP = "the JSON is nested too deeply to be a transcript; export the transcript again"
+# An escaped backslash (kept), a surrogate pair (kept), or a lone surrogate escape,
+# which decodes to a string no UTF-8 output can hold: it becomes U+FFFD.
+SURROGATE_ESCAPE = re.compile(
+    r"\\\\|\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+    r"|(?P<lone>\\u[dD][89a-fA-F][0-9a-fA-F]{2})"
+)
+
+
+def without_lone_surrogates(text: str) -> str:
+    """The JSON text with each lone surrogate escape (``\\ud800``) written as U+FFFD."""
+    if "\\u" not in text:
+        return text
+    return SURROGATE_ESCAPE.sub(lambda m: "\\ufffd" if m["lone"] else m.group(), text)
 
 
 def load_json(text: str, source: str) -> Any:
@@ -26,7 +41,9 @@ def load_json(text: str, source: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise errors.InputError(source, BAD_JSON.format(line=exc.lineno, problem=exc.msg)) from exc
-    except (ValueError, RecursionError) as exc:
+    except RecursionError as exc:
+        raise errors.InputError(source, TOO_DEEP) from exc
+    except ValueError as exc:
         raise errors.InputError(
             source, BAD_JSON.format(line=1, problem=type(exc).__name__)
         ) from exc

@@ -3,6 +3,8 @@
 Also ``{"turns": [...]}`` (or segments/utterances), and the key spellings other
 tools use (``speaker_name``, ``name``, ``start_time``). A turn with no speaker
 continues the previous one; with no speaker anywhere, the file is one person's.
+Numbers are speakers too (``"speaker": 2``); a speaker too long to be a name, or
+``true``/``false``, counts as no speaker.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from .clock import seconds_value
 from .fragments import Fragment
 from .jsonsource import StringLines
+from .labels import clean_label
 
 SPEAKER_KEYS = ("speaker", "speaker_name", "speakerName", "name", "participant")
 TEXT_KEYS = ("text", "content", "utterance", "transcript")
@@ -44,9 +47,9 @@ def _speaker(record: Mapping[str, Any]) -> str | None:
     value = _first(record, SPEAKER_KEYS)
     if isinstance(value, dict):
         value = _first(value, ("name", "id"))
-    if value is None or isinstance(value, (list, dict)):
+    if value is None or isinstance(value, (bool, list, dict)):
         return None
-    return str(value).strip() or None
+    return clean_label(str(value))
 
 
 def json_turn_fragments(

@@ -9,17 +9,22 @@ the settings, the manifest or the front matter. That keeps lines such as
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .clock import CLOCK_PATTERN, parse_clock
 
 MAX_LABEL_WORDS = 4
+# A line indented further than this is a quote or code block, never a speaker label.
+MAX_LABEL_INDENT = 64
 MAX_LABEL_CHARS = 40
 MIN_LABEL_USES = 2
 
 # `[00:01:02] Name: text`, `Name (00:01:02): text`, `**Name:** text`, `**Name**: text`.
 # A time in brackets may be malformed ([00:00:1]): it still marks the label; the time is dropped.
+# A plain label starts with a non-blank character, so the leading blanks can be split
+# one way only: a line of a million spaces is matched in linear time, not cubic.
 BRACKETED_TIME = r"[\[(](?P<{name}>[\d:.,]{{1,15}})[\])]"
 LABEL_LINE = re.compile(
     rf"""^[ \t]*
@@ -27,7 +32,7 @@ LABEL_LINE = re.compile(
     (?:
         \*\*(?P<bold_in>[^*:\n]{{1,60}}):\*\*
       | \*\*(?P<bold_out>[^*:\n]{{1,60}})\*\*[ \t]*:
-      | (?P<plain>[^*:\[\]()<>\n]{{1,60}}?)
+      | (?P<plain>[^*:\[\]()<>\n \t][^*:\[\]()<>\n]{{0,59}}?)
         (?:[ \t]*{BRACKETED_TIME.format(name="label_time")})?
         [ \t]*:
     )
@@ -49,6 +54,14 @@ NOT_SPEAKERS = frozenset(
     }
 )  # fmt: skip
 TRAILING_NUMBER = re.compile(r"[\s_-]*\d+$")
+# A speaker named by a file (a VTT voice, a JSON field, a Gong party) longer than
+# this is not a name: it would end up in ids, cards and terminal lines.
+MAX_SPEAKER_CHARS = 100
+# Unicode categories never kept in a speaker label: controls (ANSI escapes, NUL),
+# format characters (BOM, zero-width and bidi marks), unassigned and surrogates.
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cn", "Cs"})
+# Terminal escape sequences (colours, cursor moves): cut whole, not just their ESC.
+ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 
 
 @dataclass(frozen=True)
@@ -60,8 +73,23 @@ class LabelLine:
     rest: str
 
 
+def clean_label(value: str) -> str | None:
+    """A speaker label as shown: terminal escapes, invisible and control characters
+    dropped, blanks collapsed; None when nothing is left or it is too long to be a name."""
+    visible = ANSI_ESCAPE.sub("", value) if "\x1b" in value else value
+    kept = "".join(
+        " " if c.isspace() else c
+        for c in visible
+        if c.isspace() or unicodedata.category(c) not in INVISIBLE_CATEGORIES
+    )
+    label = " ".join(kept.split())
+    return label if label and len(label) <= MAX_SPEAKER_CHARS else None
+
+
 def label_line(line: str) -> LabelLine | None:
     """The label, time and rest of a line that starts like a speaker label."""
+    if len(line) - len(line.lstrip(" \t")) > MAX_LABEL_INDENT:
+        return None
     match = LABEL_LINE.match(line)
     if match is None:
         return None

@@ -24,6 +24,7 @@ from .labels import base_label
 from .manifest import ManifestRow
 
 SLUG_JUNK = re.compile(r"[^a-z0-9]+")
+MAX_SLUG_CHARS = 64
 MIN_QUESTION_SHARE = 0.4
 CLEAR_MARGIN = 0.2
 # Opening and closing the call is what interviewers do: it lowers the margin needed.
@@ -58,11 +59,18 @@ class Decision:
     rule: str
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:8]
+
+
 def slug(text: str) -> str:
-    """Lowercase [a-z0-9-]; a short hash when nothing of the text is left."""
+    """Lowercase [a-z0-9-]; a short hash when nothing of the text is left, and in
+    place of the tail of a long one (ids end up in file names and URLs)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     cleaned = SLUG_JUNK.sub("-", ascii_text.lower()).strip("-")
-    return cleaned or "x" + hashlib.sha256(text.encode()).hexdigest()[:8]
+    if len(cleaned) > MAX_SLUG_CHARS:
+        cleaned = cleaned[: MAX_SLUG_CHARS - 9].rstrip("-") + "-" + _digest(text)
+    return cleaned or "x" + _digest(text)
 
 
 def _by_manifest(speaker: str, evidence: Evidence, speakers: Sequence[str]) -> bool | None:

@@ -2,19 +2,22 @@
 
 Each reader yields fragments; turns and participants are built the same way for
 every format. A file that cannot be read becomes one "skipped" line saying what
-to do, and the rest of the round still goes through.
+to do, and the rest of the round still goes through: read_paths raises nothing
+but ``PersonaLabError`` whatever the files hold (tests/test_hostile.py is the
+catalogue of what it has been shown).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .. import errors
-from ..models import SkippedFile, Transcript
+from ..models import SkippedFile, Transcript, Turn
 from ..settings import Settings
 from .captions import cue_fragments, read_cues
 from .decode import decode_text, load_bytes
@@ -23,19 +26,38 @@ from .discover import discover
 from .fragments import Fragment, assemble_turns
 from .frontmatter import FrontMatter, read_front_matter
 from .gong import Party, call_ids, gong_fragments, is_gong, parties, speaker_labels
-from .jsonsource import StringLines, load_json
+from .jsonsource import StringLines, load_json, without_lone_surrogates
 from .jsonturns import json_turn_fragments, turn_records
-from .labels import known_labels
+from .labels import clean_label, known_labels
 from .manifest import Manifest, ManifestRow, find_manifest, load_manifest
 from .otter import read_otter_lines
 from .participants import Evidence, build_participants, slug
 from .text import read_text_lines
-from .word import docx_paragraphs
+from .word import docx_paragraphs, is_docx_zip
+
+logger = logging.getLogger(__name__)
 
 JSON_SHAPE = (
     "the JSON is neither a list of {speaker, text, start, end} turns nor a Gong call "
     "transcript export; convert it to one of those"
 )
+FRONT_MATTER_ONLY = (
+    "the file holds only front matter; add the transcript text below the closing ---"
+)
+NO_JSON_TEXT = "the JSON holds no turn with any text; export the transcript again"
+NO_CAPTION_TEXT = "the captions hold no words (cues without text); export them again with text"
+PIECE_TOO_LONG = (
+    "line {line} runs over {limit:,} characters without a break; "
+    "split it into speaker turns or lines"
+)
+INTERNAL_ERROR = (
+    "persona_lab failed on this file ({error}); the rest of the round was read, "
+    "please report it with the file"
+)
+# One line of text longer than this is not a turn anyone said: it would stall the parser.
+MAX_PIECE_CHARS = 200_000
+# The speaker of a file without labels when its name gives none.
+LONE_SPEAKER = "participant"
 
 
 @dataclass(frozen=True)
@@ -79,9 +101,9 @@ class Context:
     def lone_speaker(self, front: FrontMatter) -> str:
         """Whose words a file without speaker labels holds."""
         listed = [r.speaker for r in self.rows if r.speaker and r.interviewer is not True]
-        return (
-            (listed[0] if listed else None) or front.speaker or front.participant_name or self.stem
-        )
+        candidates = (*listed[:1], front.speaker, front.participant_name, self.stem)
+        shown = (clean_label(c) for c in candidates if c)
+        return next((label for label in shown if label), LONE_SPEAKER)
 
 
 def _read_lines(lines: Sequence[str], fmt: str, context: Context) -> Reading:
@@ -95,6 +117,7 @@ def _read_lines(lines: Sequence[str], fmt: str, context: Context) -> Reading:
 
 
 def _read_json(text: str, context: Context) -> Reading:
+    text = without_lone_surrogates(text)
     data = load_json(text, context.source)
     strings = StringLines(text)
     if is_gong(data):
@@ -127,11 +150,29 @@ def _read_text_file(path: Path, raw: bytes, fmt: str | None, context: Context) -
 
 
 def _read_docx_file(raw: bytes, context: Context) -> Reading:
-    paragraphs = docx_paragraphs(raw, context.source)
+    paragraphs = docx_paragraphs(raw, context.source, context.settings.max_file_mb)
     front = read_front_matter(paragraphs, context.source)
     otter = is_otter(paragraphs, front.body_start, context.known(front))
     reading = _read_lines(paragraphs, "otter" if otter else "docx", context)
     return replace(reading, format="docx")
+
+
+def _no_turns(source: str, reading: Reading) -> errors.InputError:
+    if reading.format in ("vtt", "srt"):
+        return errors.InputError(source, NO_CAPTION_TEXT)
+    if reading.format in ("json", "gong"):
+        return errors.InputError(source, NO_JSON_TEXT)
+    if reading.front.values:
+        return errors.InputError(source, FRONT_MATTER_ONLY)
+    return errors.InputError(source, errors.NO_TURNS)
+
+
+def _check_piece_lengths(source: str, turns: Sequence[Turn]) -> None:
+    for turn in turns:
+        for k, piece in enumerate(turn.pieces):
+            if len(turn.piece_text(k)) > MAX_PIECE_CHARS:
+                reason = PIECE_TOO_LONG.format(line=piece.line, limit=MAX_PIECE_CHARS)
+                raise errors.InputError(source, reason)
 
 
 def _first(*values: Any) -> str | None:
@@ -153,12 +194,14 @@ def read_file(
     wanted = checked_format(fmt)
     docx = is_docx(path, wanted)
     raw = load_bytes(path, settings.max_file_mb)
+    docx = docx or (wanted is None and is_docx_zip(raw))  # a .docx renamed .txt
     rows = manifest.rows_for(path) if manifest is not None else ()
     context = Context(source, rows, settings, path.stem)
     reading = _read_docx_file(raw, context) if docx else _read_text_file(path, raw, wanted, context)
     turns = assemble_turns(reading.fragments)
     if not turns:
-        raise errors.InputError(source, errors.NO_TURNS)
+        raise _no_turns(source, reading)
+    _check_piece_lengths(source, turns)
     evidence = Evidence(rows, reading.front, reading.parties)
     people = build_participants(source, slug(path.stem), turns, evidence, settings)
     metadata = {**reading.metadata, **reading.front.values}
@@ -219,13 +262,30 @@ def _unique_ids(transcripts: Sequence[Transcript]) -> tuple[Transcript, ...]:
     return tuple(out)
 
 
+def _read_one(
+    path: Path, settings: Settings, fmt: str | None, manifests: _Manifests
+) -> Transcript | SkippedFile:
+    """One file of a round: its transcript, or why it was skipped; never an exception
+    other than PersonaLabError, so one odd file cannot stop the round."""
+    try:
+        return read_file(path, settings, fmt, manifests.beside(path))
+    except errors.InputError as exc:
+        return SkippedFile(str(path), exc.reason)
+    except errors.PersonaLabError:
+        raise
+    except Exception as exc:  # a bug on input nobody foresaw: skip the file, keep the round
+        logger.debug("reading %s failed", path, exc_info=True)
+        return SkippedFile(str(path), INTERNAL_ERROR.format(error=type(exc).__name__))
+
+
 def read_paths(
     paths: Sequence[str | Path] | str | Path,
     settings: Settings,
     fmt: str | None = None,
     on_file: Callable[[Path], None] | None = None,
 ) -> IngestResult:
-    """Every transcript under ``paths``; files that cannot be read come back as skipped.
+    """Every transcript under ``paths``; files that cannot be read come back as skipped,
+    and so do folders that cannot be listed and links to folders (not followed).
 
     ``on_file`` is called once per discovered file, before it is read (a progress bar).
 
@@ -236,14 +296,14 @@ def read_paths(
     manifests = _Manifests()
     transcripts: list[Transcript] = []
     skipped: list[SkippedFile] = []
-    for path in discover(paths):
+    for path in discover(paths, on_skip=skipped.append):
         if on_file is not None:
             on_file(path)
-        manifest = manifests.beside(path)
+        result = _read_one(path, settings, fmt, manifests)
         skipped.extend(manifests.skipped)
         manifests.skipped.clear()
-        try:
-            transcripts.append(read_file(path, settings, fmt, manifest))
-        except errors.InputError as exc:
-            skipped.append(SkippedFile(str(path), exc.reason))
+        if isinstance(result, Transcript):
+            transcripts.append(result)
+        else:
+            skipped.append(result)
     return IngestResult(_unique_ids(transcripts), tuple(skipped))

@@ -16,7 +16,9 @@ from .clock import CLOCK_PATTERN, parse_clock
 from .fragments import Fragment
 from .labels import LabelLine, label_line, speaker_labels
 
-HEADING = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]+(?P<title>.*?))?[ \t#]*$")
+# The title runs to the end of the line; closing #s are cut off in code, since a
+# lazy title before [ \t#]*$ backtracks quadratically on a long line of " #".
+HEADING = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]+(?P<title>.*)|[ \t#]*)$")
 RULE = re.compile(r"^[ \t]{0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
 TIME_ONLY = re.compile(
     rf"^[ \t]*(?:[\[(](?P<bracketed>[\d:.,]{{1,15}})[\])]|(?P<bare>{CLOCK_PATTERN}))[ \t]*$"
@@ -45,8 +47,10 @@ def _is_structure(line: str) -> bool:
 
 def _keep_header(headers: dict[str, str], line: str, found: LabelLine | None) -> None:
     heading = HEADING.match(line)
-    if heading and heading["title"]:
-        headers.setdefault("heading", heading["title"].strip())
+    if heading:
+        title = (heading["title"] or "").rstrip(" \t#").strip()
+        if title:
+            headers.setdefault("heading", title)
     elif found is not None and found.rest.strip():
         key = header_key(found.label)
         if key:
