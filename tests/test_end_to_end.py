@@ -133,3 +133,25 @@ def test_end_to_end_shared_interviews_run_through(shared_interviews, tmp_path):
     assert {"education", "engineering", "creative"} <= functions, functions
     for insight in result.insights[::25]:
         assert quote_stands_at(insight.source, insight.line, insight.text), insight
+
+
+def test_end_to_end_redact_leaves_no_name_email_or_phone_in_any_output(tmp_path):
+    import csv
+
+    import persona_lab
+
+    out = tmp_path / "redacted"
+    settings = persona_lab.default_settings().with_overrides(redact=True)
+    persona_lab.run([str(DEMO)], out=out, settings=settings)
+    with (DEMO / "participants.csv").open(encoding="utf-8") as handle:
+        names = {part for row in csv.DictReader(handle) for part in row["name"].split()}
+    names = {n for n in names if len(n) > 2}
+    assert names
+    for path in out.rglob("*"):
+        if not path.is_file() or path.suffix not in (".html", ".md", ".json", ".csv"):
+            continue
+        text = path.read_text("utf-8")
+        for name in names:
+            assert not re.search(rf"\b{re.escape(name)}\b", text), (name, path.name)
+        assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", text), path.name
+        assert not re.search(r"\(?\d{3}\)?[ -.]\d{3}[ -.]\d{4}", text), path.name

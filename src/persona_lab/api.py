@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from .embed import Embedder, load_embedder
 from .extract.classifier import NONE, load_classifier
 from .models import Insight, SkippedFile
 from .nlp import load_pipeline
+from .redact import apply_privacy
 from .resolve import resolve_roles
 from .roles import Taxonomy
 from .settings import Settings, default_settings
@@ -27,6 +29,7 @@ def extract_insights(
     read = ingest.read_paths(paths, settings, fmt=fmt)
     if not read.transcripts:
         return (), read.skipped
+    read = dataclasses.replace(read, transcripts=apply_privacy(read.transcripts, settings))
     nlp = load_pipeline(settings.spacy_model, settings.spacy_fallback_models)
     parsed = extract.parse(read.transcripts, nlp, settings)
     if embedder is None and settings.classifier != NONE:

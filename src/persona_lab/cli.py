@@ -174,6 +174,21 @@ def run(
         ),
     ] = None,
     workers: Annotated[int | None, typer.Option("--workers", help="Parser processes.")] = None,
+    redact: Annotated[
+        bool | None,
+        typer.Option(
+            "--redact",
+            help="Replace e-mails, phones, URLs and names in quotes; pseudonyms for people.",
+        ),
+    ] = None,
+    pseudonymize: Annotated[
+        bool | None,
+        typer.Option("--pseudonymize", help="Show participants as 'Participant N'."),
+    ] = None,
+    redact_allow: Annotated[
+        list[str] | None,
+        typer.Option("--redact-allow", help="A word --redact keeps (repeatable)."),
+    ] = None,
     max_file_mb: Annotated[
         float | None, typer.Option("--max-file-mb", help="Skip files larger than this.")
     ] = None,
@@ -207,6 +222,9 @@ def run(
             emerging=emerging,
             workers=workers,
             max_file_mb=max_file_mb,
+            redact=redact,
+            pseudonymize=pseudonymize,
+            redact_allow=tuple(redact_allow) if redact_allow else None,
         )
         from .pipeline import run as run_pipeline
 

@@ -6,6 +6,7 @@ files --ingest--> transcripts --parse/extract--> insights --embed--> vectors
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -21,6 +22,7 @@ from .extract.classifier import load_classifier
 from .models import Insight, Round, Transcript
 from .nlp import load_pipeline, pipeline_version
 from .perfile import FileResult, assemble, extract_files
+from .redact import apply_privacy
 from .roles import Taxonomy
 from .settings import Settings, default_settings
 from .store.keys import spacy_identity
@@ -94,6 +96,9 @@ def method(settings: Settings, nlp: Language | str, embedder: Embedder) -> dict[
     recorded = settings.to_dict()
     spacy = nlp if isinstance(nlp, str) else pipeline_version(nlp)
     recorded["models"] = {"spacy": spacy, "embeddings": embedder.name}
+    if settings.redact or settings.pseudonymize:
+        # Interviewer names given on the command line are names too.
+        recorded["interviewers"] = ["[name]"] * len(settings.interviewers)
     return recorded
 
 
@@ -203,6 +208,8 @@ def run(
     if not read.transcripts:
         shown = ", ".join(str(p) for p in paths)
         raise errors.InputError(shown, errors.NO_INPUT.format(paths=shown))
+    # Personal data goes before anything is parsed, stored or rendered.
+    read = dataclasses.replace(read, transcripts=apply_privacy(read.transcripts, settings))
     if db is None:
         result = build_round(
             paths, read, settings, nlp=nlp, embedder=embedder, progress=progress

@@ -11,6 +11,7 @@ Only names, speaker labels and ids change; turn text is ``redact``'s job.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -71,5 +72,21 @@ def pseudonymize_transcripts(transcripts: Sequence[Transcript]) -> tuple[Transcr
             dataclasses.replace(turn, speaker=names.get((index, turn.speaker), turn.speaker))
             for turn in transcript.turns
         )
-        out.append(dataclasses.replace(transcript, participants=people, turns=turns))
+        metadata = {
+            **transcript.metadata,
+            HIDDEN_NAMES: sorted(name_hash(p.name) for p in transcript.participants),
+        }
+        out.append(
+            dataclasses.replace(transcript, participants=people, turns=turns, metadata=metadata)
+        )
     return tuple(out)
+
+
+HIDDEN_NAMES = "hidden_first_name_hashes"
+
+
+def name_hash(name: str) -> str:
+    """A one-way mark of a first name, so a persona is never given a real participant's
+    first name even after the names are gone (the name itself is not kept)."""
+    first = name.split()[0].lower() if name.split() else ""
+    return hashlib.sha256(f"persona-lab:{first}".encode()).hexdigest()[:16]

@@ -44,6 +44,9 @@ class Settings:
     mmr_diversity: float
     themes_per_kind: int
     vocabulary_size: int
+    redact: bool
+    pseudonymize: bool
+    redact_allow: tuple[str, ...]
     max_file_mb: float
     batch_size: int
     workers: int

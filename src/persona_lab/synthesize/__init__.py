@@ -15,6 +15,7 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..models import Insight, Participant, Persona, Role, Transcript
+from ..pseudonyms import HIDDEN_NAMES, name_hash
 from ..settings import Settings
 from . import grouping, themes
 from .config import persona_config, persona_names
@@ -118,7 +119,9 @@ def build_personas(
     config = persona_config()
     ids = {g.key: slug(g.key) for g in groups}
     first_names = {p.name.split()[0] for p in participants.values() if p.name.split()}
-    names = assign_names(list(ids.values()), persona_names(settings.names), avoid=first_names)
+    hidden = {h for t in transcripts for h in t.metadata.get(HIDDEN_NAMES, ())}
+    available = [n for n in persona_names(settings.names) if name_hash(n) not in hidden]
+    names = assign_names(list(ids.values()), available, avoid=first_names)
     personas: list[Persona] = []
     for group in groups:
         members = tuple(participants[m] for m in sorted(group.members))
