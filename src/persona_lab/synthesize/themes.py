@@ -90,7 +90,16 @@ def label_for(
     chunk or verb phrase of a member quote) scores the weights of its terms,
     so the label is the buyer's wording of what sets this theme apart.
     """
-    weight = {t: n * math.log(1 + mean_terms / total[t]) for t, n in counts.items()}
+    # A label names what several quotes share: a term counts by how many of the
+    # theme's quotes use it (once a theme has three or more), so one quote's rare
+    # words ("harmonic and melodic minors") cannot name a theme of eight people.
+    shared = Counter(t for i in members for t in set(terms(insights[i].text, STOP)))
+    least = 2 if len(members) >= 3 else 1
+    weight = {
+        t: shared[t] * math.log(1 + mean_terms / total[t])
+        for t in counts
+        if shared[t] >= least
+    }
     best: tuple[float, str] | None = None
     for i in sorted(members, key=lambda m: (m != central, insights[m].key)):
         for phrase in insights[i].phrases:
@@ -98,15 +107,18 @@ def label_for(
             if len(words) > 6:
                 continue
             found = set(terms(phrase, STOP))
-            if not found:
+            if not found or not any(t in weight for t in found):
                 continue
-            score = sum(weight.get(t, 0.0) for t in found) / (1 + 0.2 * len(words))
+            # Two to four words read as a label; one word ("AI", "students") rarely does.
+            length_factor = 0.6 if len(words) == 1 else 1 / (1 + 0.2 * max(0, len(words) - 4))
+            score = sum(weight.get(t, 0.0) for t in found) * length_factor
             score += 0.5 if i == central else 0.0
             candidate = (-score, " ".join(words))
             if best is None or candidate < best:
                 best = candidate
     if best is None:
-        return " ".join(insights[central].text.split()[:6])
+        said = insights[central]
+        return said.summary or " ".join(said.text.split()[:6])
     return best[1]
 
 
