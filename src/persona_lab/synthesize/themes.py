@@ -96,9 +96,7 @@ def label_for(
     shared = Counter(t for i in members for t in set(terms(insights[i].text, STOP)))
     least = 2 if len(members) >= 3 else 1
     weight = {
-        t: shared[t] * math.log(1 + mean_terms / total[t])
-        for t in counts
-        if shared[t] >= least
+        t: shared[t] * math.log(1 + mean_terms / total[t]) for t in counts if shared[t] >= least
     }
     best: tuple[float, str] | None = None
     for i in sorted(members, key=lambda m: (m != central, insights[m].key)):
