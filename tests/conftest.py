@@ -109,3 +109,9 @@ def hand_doc(vocab, words, lemmas=None, deps=None, heads=None, pos=None):
         pos=pos,
         sent_starts=[True] + [False] * (len(words) - 1),
     )
+
+
+@pytest.fixture(autouse=True)
+def _store_home(tmp_path_factory, monkeypatch):
+    """A named round is stored in $PERSONA_LAB_HOME: never in the repository during tests."""
+    monkeypatch.setenv("PERSONA_LAB_HOME", str(tmp_path_factory.mktemp("home")))

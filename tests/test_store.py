@@ -511,3 +511,25 @@ def test_store_demo_round_again_loads_no_model_and_writes_the_same_files(tmp_pat
     persona_lab.run([str(DEMO)], out=tmp_path / "again", db=db)
     assert outputs(tmp_path / "first") == outputs(tmp_path / "again")
     assert dump(db) == before
+
+
+def test_store_a_named_round_is_stored_in_the_default_store(tmp_path, fake_models, monkeypatch):
+    monkeypatch.setenv("PERSONA_LAB_HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    result = runner.invoke(
+        app,
+        [
+            "run",
+            str(H1),
+            "--round",
+            "2026-H1",
+            "--out",
+            str(tmp_path / "a"),
+            "--config",
+            str(fake_models),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "home" / "persona_lab.db").is_file()
+    listed = runner.invoke(app, ["rounds"])
+    assert "2026-H1" in listed.stdout

@@ -203,7 +203,8 @@ def run(
         typer.Option(
             "--db",
             help="Store the round in this research store (SQLite); unchanged files are "
-            "not read again.",
+            "not read again. With --round and no --db: persona_lab.db here, or in "
+            "$PERSONA_LAB_HOME.",
         ),
     ] = None,
 ) -> None:
@@ -228,6 +229,10 @@ def run(
         )
         from .pipeline import run as run_pipeline
 
+        if db is None and round_name:
+            from .store.connect import default_path
+
+            db = default_path()  # a named round is one to remember and compare
         stamp = cli_store.stored_stamp(db, paths, settings) if db is not None else None
         with _progress() as progress:
             warnings: list[str] = []
