@@ -155,3 +155,13 @@ def test_extract_further_kinds_can_be_turned_off(blank_nlp, settings):
     words = ["I", "am", "measured", "on", "net", "new", "ARR", "and", "forecast", "accuracy", "."]
     lemmas = [w.lower() if w != "measured" else "measure" for w in words]
     assert "metric" not in {i.kind for i in _insights_of(blank_nlp, settings, words, lemmas)}
+
+
+def test_extract_slow_files_are_reported_by_their_rate_not_their_size():
+    from persona_lab.extract import slow_files
+
+    seconds = {0: 2.0, 1: 2.2, 2: 90.0, 3: 40.0}
+    words = [1000, 1100, 1000, 20000]
+    # File 2 took 45 times its share; file 3 is long, and its time is in proportion.
+    assert slow_files(seconds, words) == [2]
+    assert slow_files({0: 5.0, 1: 50.0}, [1000, 1000], floor=60.0) == []

@@ -106,6 +106,18 @@ def _progress() -> Iterator[Callable[[str, int], Callable[[int], None]]]:
         yield stage
 
 
+def _log_to_stderr() -> None:
+    """The library's notes (a file that parsed unusually slowly) as one line each."""
+    import logging
+
+    logger = logging.getLogger("persona_lab")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("persona-lab: note: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"persona-lab {__version__}")
@@ -129,6 +141,7 @@ def main_options(
     """
     _state["debug"] = debug
     _state["verbose"] = verbose
+    _log_to_stderr()
 
 
 def _print_participants(result: Round) -> None:

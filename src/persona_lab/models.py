@@ -116,6 +116,12 @@ class Transcript:
     round: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
+    @property
+    def participant_words(self) -> int:
+        """Words said by participants (not the interviewer): what the parser reads."""
+        spoken = {p.speaker for p in self.participants if not p.is_interviewer}
+        return sum(len(t.text.split()) for t in self.turns if t.speaker in spoken)
+
     def participant_for(self, speaker: str) -> Participant | None:
         for participant in self.participants:
             if participant.speaker == speaker:

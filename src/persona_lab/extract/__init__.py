@@ -8,8 +8,11 @@ of insights can stand in for a stage.
 
 from __future__ import annotations
 
+import logging
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from time import perf_counter as clock
 from typing import TYPE_CHECKING
 
 from .. import errors
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["Scored", "Unit", "extract", "insights_from_docs", "parse", "score_span"]
 
 Parsed = list[tuple[Unit, "Doc"]]
+LOG = logging.getLogger("persona_lab")
 
 
 def parse(
@@ -48,11 +52,39 @@ def parse(
         n_process=max(1, settings.workers),
     )
     parsed: Parsed = []
+    seconds: dict[int, float] = defaultdict(float)
+    last = clock()
     for unit, doc in zip(units, docs, strict=True):
+        now = clock()
+        seconds[unit.transcript] += now - last
+        last = now
         parsed.append((unit, doc))
         if progress is not None:
             progress(1)
+    for index in slow_files(seconds, [t.participant_words for t in transcripts]):
+        LOG.warning(
+            "%s took %.0f s to parse, far longer than the round's other files; "
+            "split it if it holds several interviews, or lower --max-file-mb to skip such files",
+            transcripts[index].source,
+            seconds[index],
+        )
     return parsed
+
+
+def slow_files(
+    seconds: dict[int, float], words: Sequence[int], *, floor: float = 30.0, factor: float = 5.0
+) -> list[int]:
+    """Files whose parse took over ``floor`` seconds and ``factor`` times what their
+    length predicts at the round's median speed: reported, never silently waited on."""
+    rates = sorted(seconds[i] / words[i] for i in seconds if words[i] > 0)
+    if not rates:
+        return []
+    median = rates[len(rates) // 2]
+    return [
+        i
+        for i in sorted(seconds)
+        if seconds[i] > floor and seconds[i] > factor * median * max(1, words[i])
+    ]
 
 
 def build_matcher(vocab: Vocab, cues: Sequence[Cue]) -> tuple[Matcher, dict[int, Cue]]:
