@@ -478,3 +478,32 @@ def test_hostile_files_mixed_into_the_real_interviews(settings, shared_interview
     assert len(clean.transcripts) == 157 and not clean.skipped
     assert [comparable(t) for t in mixed.transcripts] == [comparable(t) for t in clean.transcripts]
     assert sorted(Path(s.source).name for s in mixed.skipped) == sorted(MIXED_IN)
+
+
+def _persona_summary(result):
+    return [
+        (
+            p.id,
+            p.name,
+            p.role.function,
+            p.role.seniority,
+            sorted(q.name for q in p.participants),
+            [(t.kind, t.label, t.participants, t.mentions) for t in p.themes],
+        )
+        for p in result.personas
+    ]
+
+
+@pytest.mark.slow
+def test_hostile_files_mixed_in_leave_the_personas_as_they_were(settings, tmp_path):
+    import persona_lab
+
+    shutil.copytree(DEMO, tmp_path / "clean")
+    shutil.copytree(DEMO, tmp_path / "mixed")
+    for name in MIXED_IN:
+        shutil.copy(HOSTILE / name, tmp_path / "mixed" / name)
+    settings = settings.with_overrides(round="demo")
+    clean = persona_lab.run([str(tmp_path / "clean")], settings=settings)
+    mixed = persona_lab.run([str(tmp_path / "mixed")], settings=settings)
+    assert len(mixed.skipped) == len(MIXED_IN) and not clean.skipped
+    assert _persona_summary(mixed) == _persona_summary(clean)
