@@ -11,7 +11,7 @@ pytestmark = pytest.mark.slow
 GOLD = ROOT / "src" / "persona_lab" / "data" / "gold" / "gold.jsonl"
 # Cross-validated F1 of the classifier on the project's gold set (5 folds by call),
 # as measured on 2026-11-26 (BENCHMARKS.md); a fall of more than 0.03 fails.
-MEASURED = {"pain": 0.731, "goal": 0.882, "objection": 0.630}
+MEASURED = {"pain": 0.731, "goal": 0.896, "objection": 0.639}
 TOLERANCE = 0.03
 
 
