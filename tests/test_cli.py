@@ -63,3 +63,19 @@ def test_cli_bad_config_is_one_line(tmp_path):
     result = runner.invoke(app, ["role", "CFO", "--config", str(config)])
     assert result.exit_code == 2
     assert "unknown setting 'colour'" in result.output
+
+
+def test_cli_run_names_a_missing_path_and_unreadable_files(tmp_path):
+    from typer.testing import CliRunner
+
+    from persona_lab.cli import app
+
+    runner = CliRunner()
+    missing = runner.invoke(app, ["run", str(tmp_path / "nope"), "--out", str(tmp_path / "o")])
+    assert missing.exit_code == 2 and "does not exist" in missing.stderr
+    junk = tmp_path / "junk"
+    junk.mkdir()
+    (junk / "slides.pdf").write_bytes(b"%PDF-1.4 binary")
+    result = runner.invoke(app, ["run", str(junk), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "slides.pdf" in result.stderr and "--input-format" in result.stderr

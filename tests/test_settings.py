@@ -53,3 +53,22 @@ def test_settings_round_trip_to_plain_data():
     data = default_settings().to_dict()
     assert data["kinds"] == ["pain", "goal", "objection"]
     assert isinstance(data["interviewer_labels"], list)
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ('min_participants = "three"', "whole number"),
+        ("thresholds = 0.5", "table of numbers"),
+        ('extra_kinds = "metric"', "list of text"),
+        ("redact = 1", "true or false"),
+    ],
+)
+def test_a_setting_of_the_wrong_type_is_one_clear_error(tmp_path, line, words):
+    from persona_lab.errors import SettingsError
+    from persona_lab.settings import load_settings
+
+    path = tmp_path / "bad.toml"
+    path.write_text(line + "\n", "utf-8")
+    with pytest.raises(SettingsError, match=words):
+        load_settings(path)

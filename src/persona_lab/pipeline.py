@@ -202,11 +202,18 @@ def run(
         store.StoreError: the store cannot be used.
     """
     settings = settings or default_settings()
+    for path in paths:
+        if not Path(path).exists():
+            raise errors.InputError(str(path), errors.NO_SUCH_PATH)
     files = ingest.discover(paths)
     advance = progress("Reading transcripts", len(files))
     read = ingest.read_paths(paths, settings, fmt=fmt, on_file=lambda _: advance(1))
     if not read.transcripts:
         shown = ", ".join(str(p) for p in paths)
+        if read.skipped:
+            reasons = "; ".join(f"{s.source}: {s.reason}" for s in read.skipped[:3])
+            more = f"; and {len(read.skipped) - 3} more" if len(read.skipped) > 3 else ""
+            raise errors.InputError(shown, errors.NOTHING_READ.format(reasons=reasons + more))
         raise errors.InputError(shown, errors.NO_INPUT.format(paths=shown))
     # Personal data goes before anything is parsed, stored or rendered.
     read = dataclasses.replace(read, transcripts=apply_privacy(read.transcripts, settings))

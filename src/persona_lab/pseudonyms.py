@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Sequence
-from pathlib import Path
 
 from .ingest.participants import slug
 from .models import Participant, Transcript
@@ -51,11 +50,10 @@ def pseudonyms(transcripts: Sequence[Transcript]) -> dict[tuple[int, str], str]:
 
 
 def renamed(participant: Participant, pseudonym: str, source: str) -> Participant:
-    """The participant under its pseudonym; the id keeps its file part (``stem:``)."""
-    prefix = participant.id.split(":", 1)[0] if ":" in participant.id else slug(Path(source).stem)
-    return dataclasses.replace(
-        participant, id=f"{prefix}:{slug(pseudonym)}", speaker=pseudonym, name=pseudonym
-    )
+    """The participant under its pseudonym. The id is the pseudonym's slug alone: a file
+    name often holds the person's name, so no part of the old id is kept. Pseudonyms
+    are numbered across the round, so the id stays unique."""
+    return dataclasses.replace(participant, id=slug(pseudonym), speaker=pseudonym, name=pseudonym)
 
 
 def pseudonymize_transcripts(transcripts: Sequence[Transcript]) -> tuple[Transcript, ...]:

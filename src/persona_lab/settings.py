@@ -79,8 +79,46 @@ def _coerced(values: dict[str, Any], source: str) -> dict[str, Any]:
             raise errors.SettingsError(errors.UNKNOWN_SETTING.format(name=name, source=source))
         if isinstance(value, list):
             value = tuple(value)
-        out[name] = value
+        out[name] = _typed(name, value, str(known[name].type))
     return out
+
+
+_KIND_NAMES = {"str": "text", "int": "a whole number", "float": "a number", "bool": "true or false"}
+
+
+def _typed(name: str, value: Any, annotation: str) -> Any:
+    """The value if it has the setting's type (ints pass as floats); else one clear line."""
+
+    def bad(expected: str) -> errors.SettingsError:
+        problem = f"must be {expected}, not {value!r}"
+        return errors.SettingsError(errors.BAD_SETTING.format(name=name, problem=problem))
+
+    if annotation.startswith("tuple"):
+        if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
+            raise bad("a list of text values")
+        return value
+    if annotation.startswith("dict"):
+        numbers = isinstance(value, dict) and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value.values()
+        )
+        if not numbers:
+            raise bad("a table of numbers, like { pain = 0.4, goal = 0.4 }")
+        return {str(k): float(v) for k, v in value.items()}
+    if annotation == "bool":
+        if not isinstance(value, bool):
+            raise bad(_KIND_NAMES["bool"])
+        return value
+    if annotation == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise bad(_KIND_NAMES["int"])
+        return value
+    if annotation == "float":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise bad(_KIND_NAMES["float"])
+        return float(value)
+    if annotation == "str" and not isinstance(value, str):
+        raise bad(_KIND_NAMES["str"])
+    return value
 
 
 def _checked(settings: Settings) -> Settings:
