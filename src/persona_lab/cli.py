@@ -106,6 +106,10 @@ def _progress() -> Iterator[Callable[[str, int], Callable[[int], None]]]:
         yield stage
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def _log_to_stderr() -> None:
     """The library's notes (a file that parsed unusually slowly) as one line each."""
     import logging
@@ -211,6 +215,9 @@ def run(
             "--force", help="Write into a non-empty --out folder persona_lab did not make."
         ),
     ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Say how each speaker and title was decided.")
+    ] = False,
     db: Annotated[
         Path | None,
         typer.Option(
@@ -263,22 +270,22 @@ def run(
             _err(warning)
         if db is not None:
             cli_store.report_stored(db, result, stamp)
-        if _state["verbose"]:
+        if _state["verbose"] or verbose:
             _print_participants(result)
         for skipped in result.skipped:
             _err(f"skipped {skipped.source}: {skipped.reason}")
         n_files = len(result.transcripts)
         typer.echo(
-            f"{n_files} files read, {len(result.skipped)} skipped; "
-            f"{len(result.participants)} participants, {len(result.insights)} insights, "
-            f"{len(result.personas)} personas"
+            f"{_count(n_files, 'file')} read, {len(result.skipped)} skipped; "
+            f"{_count(len(result.participants), 'participant')}, "
+            f"{_count(len(result.insights), 'insight')}, "
+            f"{_count(len(result.personas), 'persona')}"
         )
         for persona in result.personas:
             themes = len(persona.themes)
             flag = " (emerging: thin evidence)" if persona.emerging else ""
-            typer.echo(
-                f"  {persona.name}: {len(persona.participants)} participants, {themes} themes{flag}"
-            )
+            people = _count(len(persona.participants), "participant")
+            typer.echo(f"  {persona.name}: {people}, {_count(themes, 'theme')}{flag}")
         if "html" in settings.formats:
             typer.echo(f"Open {out / 'index.html'}")
         else:

@@ -112,7 +112,7 @@ class Taxonomy:
                 for title in items or ()
             )
             individual = tuple(normalize_title(str(t)) for t in data.get("individual_titles") or ())
-            min_similarity = float(data.get("embedding_min_similarity", 0.55))
+            min_similarity = float(data.get("embedding_min_similarity", 0.6))
             talk = {
                 str(function): frozenset(str(w).lower() for w in words or ())
                 for function, words in (data.get("talk") or {}).items()
