@@ -429,3 +429,17 @@ def test_redact_with_the_real_model(settings):
     assert_no_personal_data(redacted_round, demo_names())
     for before, after in zip(result.transcripts, redacted_round, strict=True):
         check_contract(before, after)
+
+
+def test_redact_a_name_right_after_a_title_is_a_name():
+    from persona_lab.personal_data import titled_name_spans
+    from persona_lab.redact import taxonomy_words
+
+    words = taxonomy_words()
+
+    def names(text):
+        return [text[s.start : s.end] for s in titled_name_spans(text, frozenset(), words)]
+
+    assert names("Anything over 50k goes to our CFO Maria Lopez first.") == ["Maria Lopez"]
+    assert names("I told my manager, Tom.") == ["Tom"]
+    assert names("The VP Sales team and our Head of IT Security agreed.") == []

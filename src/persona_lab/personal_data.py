@@ -240,6 +240,30 @@ def entity_spans(
     return out
 
 
+TITLE_BEFORE_NAME = re.compile(
+    r"\b(?:CEO|CFO|CTO|COO|CRO|CMO|CIO|CISO|CPO|VP|SVP|EVP|[Dd]irector|[Mm]anager|[Hh]ead"
+    r"|[Bb]oss|[Cc]olleague|[Ff]ounder|[Pp]resident|[Cc]ontroller|[Aa]dmin|[Aa]nalyst|[Rr]ep)"
+    r",?\s+((?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?:\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?){0,2})"
+)
+
+
+def titled_name_spans(text: str, allowed: frozenset[str], role_words: frozenset[str]) -> list[Span]:
+    """Names right after a job title ("our CFO Maria Lopez"), which the small model's
+    entity recognizer often misses; words of the taxonomy ("VP Sales") are not names."""
+    found = []
+    for match in TITLE_BEFORE_NAME.finditer(text):
+        words = match.group(1).split()
+        kept = []
+        for word in words:
+            if word.casefold() in role_words or _allowed(word, allowed):
+                break
+            kept.append(word)
+        if kept:
+            start = match.start(1)
+            found.append(Span(start, start + len(" ".join(kept)), "name"))
+    return found
+
+
 def merged(spans: Iterable[Span]) -> list[Span]:
     """Spans sorted, overlapping ones joined; of their kinds, the first in KINDS wins."""
     out: list[Span] = []

@@ -78,6 +78,7 @@ from .personal_data import (
     load_rules,
     merged,
     pattern_spans,
+    titled_name_spans,
 )
 from .pseudonyms import pseudonymize_transcripts
 
@@ -171,8 +172,10 @@ def redact_transcripts(
     allowed = rules.allow | rules.tools | rules.speaker_roles | rules.honorifics
     allowed |= folded([*companies, *allow])
 
+    role_words = taxonomy_words()
+
     def spans_of(text: str) -> list[Span]:
-        found = pattern_spans(text, rules)
+        found = pattern_spans(text, rules) + titled_name_spans(text, allowed, role_words)
         if names is not None:
             found += [Span(m.start(), m.end(), "name") for m in names.finditer(text)]
         return found
@@ -209,6 +212,17 @@ class PrivacySettings(RedactSettings, Protocol):
 
     @property
     def spacy_fallback_models(self) -> Sequence[str]: ...
+
+
+def taxonomy_words() -> frozenset[str]:
+    """Every word of the role taxonomy's titles and keywords ("Sales", "Operations"),
+    which follow a title without being a name."""
+    from .roles import Taxonomy
+
+    taxonomy = Taxonomy.load()
+    phrases = [*taxonomy.keywords, *taxonomy.titles]
+    common = {"of", "and", "the", "at", "for", "in", "on", "we", "i", "our", "my", "so"}
+    return frozenset({w for p in phrases for w in p.split()} | common)
 
 
 def apply_privacy(
