@@ -9,17 +9,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from . import errors
-from .extract import build_matcher, load_context, load_cues, score_span
-from .settings import Settings
-
-if TYPE_CHECKING:
-    from spacy.language import Language
 
 OTHER = "other"
 
@@ -106,20 +100,6 @@ def load_examples(path: str | Path, interviews: str | Path | None = None) -> lis
     return examples
 
 
-def predict(examples: Iterable[Example], nlp: Language, settings: Settings) -> list[str]:
-    """The kind the extractor gives each example sentence, or ``other``."""
-    examples = list(examples)
-    matcher, by_id = build_matcher(nlp.vocab, load_cues(settings.kinds))
-    context = load_context()
-    predicted: list[str] = []
-    for example, doc in zip(examples, nlp.pipe(e.text for e in examples), strict=True):
-        matches = [(by_id[m], s, e) for m, s, e in matcher(doc)]
-        asked = context.kinds_asked(example.question) if "?" in example.question else ()
-        best = score_span(doc[:], matches, settings, asked).best(settings.thresholds)
-        predicted.append(best[0] if best else OTHER)
-    return predicted
-
-
 def report(gold: Sequence[str], predicted: Sequence[str], kinds: Sequence[str]) -> Report:
     confusion = Counter(zip(gold, predicted, strict=True))
     precision, recall, f1, support = {}, {}, {}, {}
@@ -133,11 +113,6 @@ def report(gold: Sequence[str], predicted: Sequence[str], kinds: Sequence[str]) 
         f1[kind] = 2 * precision[kind] * recall[kind] / total if total else 0.0
         support[kind] = tp + fn
     return Report(tuple(kinds), precision, recall, f1, support, dict(confusion), len(gold))
-
-
-def evaluate(examples: Sequence[Example], nlp: Language, settings: Settings) -> Report:
-    predicted = predict(examples, nlp, settings)
-    return report([e.label for e in examples], predicted, settings.kinds)
 
 
 def format_report(result: Report) -> str:
