@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 TORCH_INDEX ?=
 TORCH_VERSION ?= 2.13.0
 
-.PHONY: install demo test test-fast lint bench clean
+.PHONY: install demo test test-fast fuzz lint bench clean
 
 install: $(STAMP)
 
@@ -32,6 +32,10 @@ test: $(STAMP)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
+
+# The property tests with new random examples each run (make test repeats one fixed set).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=explore $(BIN)/python -m pytest -m "not slow" $$(grep -l "@given" tests/*.py)
 
 # Measurements, not tests: figures go to bench/results/ and BENCHMARKS.md.
 bench: $(STAMP)

@@ -4,18 +4,26 @@ spaCy pipeline or hand-built Docs and a deterministic fake embedder."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import settings as hypothesis_profiles
 
 from persona_lab.settings import Settings, default_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "transcripts" / "demo"
 SHARED_INTERVIEWS = ROOT.parent / "shared" / "data" / "interviews"
+
+# `make test` tries the same generated examples every run, so a green run stays green;
+# `make fuzz` draws new ones each time to look for what the fixed set misses.
+hypothesis_profiles.register_profile("repeatable", derandomize=True, database=None)
+hypothesis_profiles.register_profile("explore", derandomize=False)
+hypothesis_profiles.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 class FakeEmbedder:

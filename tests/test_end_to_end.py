@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from conftest import DEMO
+from persona_lab.ingest.decode import text_lines, transcript_lines
 
 pytestmark = pytest.mark.slow
 
@@ -22,7 +23,8 @@ def quote_stands_at(source: str, line: int, text: str) -> bool:
 
         paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
         return text.split("\n")[0] in paragraphs[line - 1]
-    lines = path.read_text("utf-8-sig", errors="replace").splitlines()
+    content = path.read_text("utf-8-sig", errors="replace")
+    lines = text_lines(content) if path.suffix == ".json" else transcript_lines(content)
     parts = text.split("\n")
     for offset, part in enumerate(parts):
         if line - 1 + offset >= len(lines):

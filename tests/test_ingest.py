@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from persona_lab import errors
 from persona_lab.ingest import FORMATS, IngestResult, discover, read_file, read_paths
-from persona_lab.ingest.decode import decode_text
+from persona_lab.ingest.decode import decode_text, text_lines, transcript_lines
 from persona_lab.ingest.read import NO_CAPTION_TEXT
 from persona_lab.models import Transcript
 from persona_lab.settings import default_settings
@@ -34,7 +34,8 @@ def source_lines(transcript: Transcript) -> list[str]:
         import docx
 
         return [p.text for p in docx.Document(str(path)).paragraphs]
-    return decode_text(path.read_bytes(), str(path)).splitlines()
+    text = decode_text(path.read_bytes(), str(path))
+    return text_lines(text) if transcript.format in ("json", "gong") else transcript_lines(text)
 
 
 def assert_contract(transcript: Transcript) -> None:
@@ -613,6 +614,20 @@ def test_malformed_timestamps_keep_the_text(settings, tmp_path):
     transcript = read_file(write(tmp_path, "times.vtt", cues.encode()), settings)
     assert transcript.turns[0].text == "Which CRM?" and transcript.turns[0].start is None
     assert transcript.turns[0].end == 2.0
+
+
+@pytest.mark.parametrize("separator", ["\x85", "\u2028", "\x0c"])
+def test_only_newlines_end_a_line(settings, tmp_path, separator):
+    """NEL, U+2028 and form feeds inside a turn keep it on the line an editor shows."""
+    text = tmp_path / "call.txt"
+    text.write_text(f"Ana: one{separator}two\nBo: three\n", "utf-8")
+    plain = read_file(text, settings)
+    assert [p.line for t in plain.turns for p in t.pieces] == [1, 2]
+    turns = [{"speaker": "Ana", "text": f"one{separator}two"}, {"speaker": "Bo", "text": "x"}]
+    as_json = tmp_path / "call.json"
+    as_json.write_text(json.dumps(turns, ensure_ascii=False, indent=1), "utf-8")
+    assert [p.line for t in read_file(as_json, settings).turns for p in t.pieces] == [4, 8]
+    assert_contract(plain)
 
 
 def test_file_larger_than_the_limit_is_refused_before_reading(settings, tmp_path):

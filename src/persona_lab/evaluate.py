@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import errors
+from .ingest.decode import transcript_lines
 
 OTHER = "other"
 
@@ -92,7 +93,7 @@ def load_examples(path: str | Path, interviews: str | Path | None = None) -> lis
         if not source.is_file():
             continue
         if row["file"] not in cache:
-            cache[row["file"]] = source.read_text("utf-8").splitlines()
+            cache[row["file"]] = transcript_lines(source.read_text("utf-8"))
         lines = cache[row["file"]]
         text = lines[row["line"] - 1][row["start"] : row["end"]]
         question = _question_before(lines, row["line"] - 1, ("ai", "assistant", "interviewer"))

@@ -13,6 +13,7 @@ byte-order marks in the middle (files glued together) are dropped.
 from __future__ import annotations
 
 import codecs
+import re
 import stat
 from pathlib import Path
 
@@ -31,6 +32,9 @@ MIN_STRAY_NULS = 8
 # Undecodable bytes (shown as U+FFFD) tolerated in a file decoded line by line.
 MAX_REPLACED_SHARE = 0.01
 BOM = "\ufeff"
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+UNICODE_LINE_BREAK = re.compile("[\x85\u2028\u2029]")
+ANY_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 REPLACEMENT = "\ufffd"
 
 NOT_A_FILE = (
@@ -184,3 +188,28 @@ def decode_text(raw: bytes, source: str) -> str:
     if _looks_binary(text):
         raise errors.InputError(source, errors.BINARY_FILE)
     return text
+
+
+def text_lines(text: str) -> list[str]:
+    """The lines of ``text`` as editors, ``grep -n`` and ``open()`` count them.
+
+    Only ``\\n``, ``\\r\\n`` and ``\\r`` end a line: ``str.splitlines`` also breaks at
+    NEL, U+2028 and form feeds, and the line numbers on quotes would then drift from
+    the ones a researcher sees.
+    """
+    lines = LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def transcript_lines(text: str) -> list[str]:
+    """The lines of a text transcript: ``text_lines``, except in a file with more NEL,
+    U+2028 or U+2029 than newlines, which some exporters end lines with."""
+    unicode_breaks = len(UNICODE_LINE_BREAK.findall(text))
+    if unicode_breaks <= len(LINE_BREAK.findall(text)):
+        return text_lines(text)
+    lines = ANY_LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from ..models import Piece, Turn
+from .decode import text_lines
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class _Part:
 
 def pieces_of(text: str) -> list[str]:
     """The non-blank runs of ``text`` between line breaks, each stripped but verbatim."""
-    return [part.strip() for part in text.splitlines() if part.strip()]
+    return [part.strip() for part in text_lines(text) if part.strip()]
 
 
 def _parts(fragments: Iterable[Fragment]) -> Iterable[_Part]:

@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import Any
 
 from .. import errors
+from .decode import LINE_BREAK
 
 # The unrolled form of "(?:[^"\\]|\\.)*": the same tokens, a run of plain characters at a time.
 STRING_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
@@ -63,10 +64,7 @@ class StringLines:
     """Finds the 1-based line of each string value, in document order."""
 
     def __init__(self, raw: str) -> None:
-        starts = [0]
-        for line in raw.splitlines(keepends=True):
-            starts.append(starts[-1] + len(line))
-        self._line_starts = starts
+        self._line_starts = [0] + [m.end() for m in LINE_BREAK.finditer(raw)]
         self._positions: dict[str, list[int]] = defaultdict(list)
         for token in STRING_TOKEN.finditer(raw):
             if not KEY_FOLLOWS.match(raw, token.end()):

@@ -20,7 +20,7 @@ from .. import errors
 from ..models import SkippedFile, Transcript, Turn
 from ..settings import Settings
 from .captions import cue_fragments, read_cues
-from .decode import decode_text, load_bytes
+from .decode import decode_text, load_bytes, transcript_lines
 from .detect import checked_format, is_docx, is_otter, text_format
 from .discover import discover
 from .fragments import Fragment, assemble_turns
@@ -137,7 +137,7 @@ def _read_json(text: str, context: Context) -> Reading:
 
 def _read_text_file(path: Path, raw: bytes, fmt: str | None, context: Context) -> Reading:
     text = decode_text(raw, context.source)
-    lines = text.splitlines()
+    lines = transcript_lines(text)
     if fmt is None:
         front = read_front_matter(lines, context.source)
         fmt = text_format(path, text, lines, front.body_start, context.known(front))
