@@ -12,7 +12,7 @@ from persona_lab.models import Insight
 from persona_lab.synthesize import build_personas
 from persona_lab.synthesize.mmr import mmr
 from persona_lab.synthesize.profile import assign_names, slug
-from persona_lab.synthesize.vocabulary import distinctive_terms
+from persona_lab.synthesize.vocabulary import distinctive_terms, stop_words
 
 SALES = ("VP of Sales", "sales", "vp")
 FINANCE = ("CFO", "finance", "c_level")
@@ -186,3 +186,25 @@ def test_synthesize_persona_names_avoid_participants_first_names():
     chosen = assign_names(["a", "b"], names, avoid=["marcus", "Priya"])
     assert set(chosen.values()) <= {"Amara", "Felix"}
     assert len(set(chosen.values())) == 2
+
+
+def test_shipped_stop_words_are_spacys_english_list():
+    """The list is kept as data so personas build without importing spaCy; a spaCy
+    upgrade that changes its list shows here."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    assert stop_words() == frozenset(STOP_WORDS)
+
+
+def test_building_personas_imports_no_spacy():
+    """A re-run from the store builds personas without parsing: spaCy (and torch
+    behind it) would add seconds of imports for nothing."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, persona_lab.pipeline, persona_lab.synthesize, persona_lab.render;"
+        "print('spacy' in sys.modules, 'torch' in sys.modules)"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert shown.stdout.split() == ["False", "False"], shown.stderr

@@ -12,7 +12,6 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 import numpy as np
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..models import Insight, Participant, Persona, Role, Transcript
 from ..pseudonyms import HIDDEN_NAMES, name_hash
@@ -20,7 +19,7 @@ from ..settings import Settings
 from . import grouping, themes
 from .config import persona_config, persona_names
 from .profile import assign_names, company_context, participant_texts, role_label, slug
-from .vocabulary import distinctive_terms
+from .vocabulary import distinctive_terms, stop_words
 
 __all__ = ["build_personas"]
 
@@ -113,7 +112,7 @@ def build_personas(
     said = participant_texts(transcripts)
     vocab = distinctive_terms(
         {g.key: {m: said.get(m, []) for m in g.members} for g in groups},
-        STOP_WORDS,
+        stop_words(),
         top_n=settings.vocabulary_size,
     )
     config = persona_config()

@@ -9,16 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..cluster import attach_noise, centroid, cluster_labels
 from ..models import Insight, Quote, Theme
 from ..settings import Settings
 from .mmr import mmr
-from .vocabulary import terms
-
-STOP = frozenset(STOP_WORDS)
-
+from .vocabulary import stop_words, terms
 
 LEAF_FROM = 30  # insights of one kind from which leaf clusters are used
 
@@ -66,7 +62,8 @@ def term_frequencies(
     """Each cluster's term counts, the counts over all clusters, and the mean
     number of terms a cluster has (the A of BERTopic's class-based TF-IDF)."""
     per_cluster = [
-        Counter(t for i in c.members for t in terms(insights[i].text, STOP)) for c in clusters
+        Counter(t for i in c.members for t in terms(insights[i].text, stop_words()))
+        for c in clusters
     ]
     total: Counter[str] = Counter()
     for counts in per_cluster:
@@ -93,7 +90,7 @@ def label_for(
     # A label names what several quotes share: a term counts by how many of the
     # theme's quotes use it (once a theme has three or more), so one quote's rare
     # words ("harmonic and melodic minors") cannot name a theme of eight people.
-    shared = Counter(t for i in members for t in set(terms(insights[i].text, STOP)))
+    shared = Counter(t for i in members for t in set(terms(insights[i].text, stop_words())))
     least = 2 if len(members) >= 3 else 1
     weight = {
         t: shared[t] * math.log(1 + mean_terms / total[t]) for t in counts if shared[t] >= least
@@ -104,7 +101,7 @@ def label_for(
             words = phrase.split()
             if len(words) > 6:
                 continue
-            found = set(terms(phrase, STOP))
+            found = set(terms(phrase, stop_words()))
             if not found or not any(t in weight for t in found):
                 continue
             # Two to four words read as a label; one word ("AI", "students") rarely does.

@@ -7,13 +7,23 @@ else's, shrunk toward the round's overall use so rare words don't win by chance.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from importlib import resources
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*[A-Za-z]|[A-Za-z]")
+
+
+@functools.lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """English function words (data/stop_words.txt): read as data, so building
+    personas from stored insights never imports spaCy (and torch behind it)."""
+    text = resources.files("persona_lab.data").joinpath("stop_words.txt").read_text("utf-8")
+    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
 
 
 def terms(text: str, stop_words: frozenset[str]) -> list[str]:
