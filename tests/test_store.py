@@ -115,6 +115,47 @@ def test_store_second_run_reads_nothing_again_and_changes_nothing(tmp_path, extr
     assert first.to_dict() == second.to_dict()
 
 
+def test_store_unchanged_run_loads_the_stored_round_and_a_setting_rebuilds_it(
+    tmp_path, extracted, monkeypatch
+):
+    from fake_run import fake_settings
+
+    db = tmp_path / "s.db"
+    first = run_round([H1], name="r", db=db, out=tmp_path / "a")
+    built: list[int] = []
+    original = pipeline.build_personas
+
+    def counting(transcripts, *args, **kwargs):
+        built.append(len(transcripts))
+        return original(transcripts, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "build_personas", counting)
+    again = run_round([H1], name="r", db=db, out=tmp_path / "b")
+    assert built == [] and extracted == [5]  # loaded: not clustered, not extracted
+    assert again.to_dict() == first.to_dict()
+    assert outputs(tmp_path / "a") == outputs(tmp_path / "b")
+    # A setting that only shapes personas rebuilds them from the stored results.
+    looser = fake_settings(round="r", min_participants=1)
+    pipeline.run([str(H1)], settings=looser, nlp=lemma_nlp(), embedder=FakeEmbedder(), db=db)
+    assert built == [5] and extracted == [5]
+
+
+def test_store_of_schema_1_gains_the_round_inputs_column(tmp_path):
+    from persona_lab.store.schema import MIGRATIONS
+
+    db = tmp_path / "old.db"
+    conn = sqlite3.connect(db)
+    MIGRATIONS[0](conn)
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    with open_store(db) as store:
+        columns = [row[1] for row in store.conn.execute("PRAGMA table_info(rounds)")]
+        assert "inputs" in columns
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    run_round([H1], name="r", db=db)  # and it is used as any store
+
+
 def test_store_only_new_or_changed_files_are_extracted_and_the_round_is_a_fresh_one(
     tmp_path, extracted
 ):

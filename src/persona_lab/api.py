@@ -33,7 +33,7 @@ def extract_insights(
     nlp = load_pipeline(settings.spacy_model, settings.spacy_fallback_models)
     parsed = extract.parse(read.transcripts, nlp, settings)
     if embedder is None and settings.classifier != NONE:
-        embedder = load_embedder(settings.embedding_model, batch_size=settings.batch_size)
+        embedder = load_embedder(settings.embedding_model, batch_size=settings.embedding_batch_size)
     classifier = load_classifier(settings.classifier, embedder.name) if embedder else None
     transcripts = resolve_roles(
         read.transcripts, parsed, Taxonomy.load(settings.taxonomy or None), embedder

@@ -38,7 +38,7 @@ def _featured(gold: list[Path], interviews: Path | None, settings: Settings) -> 
         _err(f"{shown}: no examples to use (are the referenced transcripts present?)")
         raise typer.Exit(1)
     nlp = load_pipeline(settings.spacy_model, settings.spacy_fallback_models)
-    embedder = load_embedder(settings.embedding_model, batch_size=settings.batch_size)
+    embedder = load_embedder(settings.embedding_model, batch_size=settings.embedding_batch_size)
     return featurize(examples, nlp, embedder, settings), embedder.name
 
 

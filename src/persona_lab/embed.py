@@ -83,6 +83,10 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
 
+def _by_length(text: str) -> tuple[int, str]:
+    return len(text), text
+
+
 class CachedEmbedder:
     """Wraps an embedder so each distinct text is encoded once per process."""
 
@@ -94,7 +98,8 @@ class CachedEmbedder:
     def encode(
         self, texts: Sequence[str], progress: Callable[[int], None] | None = None
     ) -> np.ndarray:
-        missing = sorted({t for t in texts if text_key(t) not in self._cache})
+        # By length, so each batch holds sentences of about one length and pads little.
+        missing = sorted({t for t in texts if text_key(t) not in self._cache}, key=_by_length)
         step = 256
         for i in range(0, len(missing), step):
             chunk = missing[i : i + step]

@@ -139,7 +139,9 @@ def build_round(
 ) -> Built:
     """The stages after ingest; files ``reuse`` knows are neither parsed nor extracted."""
     transcripts = read.transcripts
-    embedder = embedder or load_embedder(settings.embedding_model, batch_size=settings.batch_size)
+    embedder = embedder or load_embedder(
+        settings.embedding_model, batch_size=settings.embedding_batch_size
+    )
     taxonomy = Taxonomy.load(settings.taxonomy or None)
     stored: dict[int, FileResult] = {}
     if reuse is not None:

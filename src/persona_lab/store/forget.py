@@ -186,7 +186,7 @@ def rebuild(store: Store, name: str, before: Before) -> None:
     # Never the digest of a run, so running the original files again rewrites the round.
     signature = hashlib.sha256(dumps([p.to_dict() for p in personas]).encode()).hexdigest()
     store.conn.execute(
-        "UPDATE rounds SET unassigned = ?, digest = ? WHERE id = ?",
+        "UPDATE rounds SET unassigned = ?, digest = ?, inputs = '' WHERE id = ?",
         (keys_of(unassigned), f"forgotten:{signature}", rid),
     )
 

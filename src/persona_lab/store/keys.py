@@ -41,6 +41,7 @@ SYNTHESIS_ONLY = frozenset(
         "names",
         "workers",
         "batch_size",
+        "embedding_batch_size",
         "seed",
         "max_file_mb",
     }
@@ -150,5 +151,46 @@ def file_key(fingerprint: str, settings: Settings, spacy: str, embedder: str) ->
             "spacy": spacy,
             "embeddings": embedder,
             "code": code_fingerprint(),
+        }
+    )
+
+
+PACKAGE_DATA = (".py", ".yaml", ".yml", ".npz", ".json", ".toml", ".txt", ".html", ".md", ".css")
+
+
+@functools.lru_cache(maxsize=1)
+def package_fingerprint() -> str:
+    """A hash of all the code and data of this persona_lab, synthesis included."""
+    root = Path(str(resources.files("persona_lab")))
+    found = hashlib.sha256(__version__.encode())
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in PACKAGE_DATA and "__pycache__" not in path.parts:
+            found.update(str(path.relative_to(root)).encode())
+            found.update(path.read_bytes())
+    return found.hexdigest()
+
+
+def round_key(
+    sources: list[str],
+    file_keys: list[str],
+    skipped: list[list[str]],
+    settings: Settings,
+    generated_at: str,
+    previous: str | None,
+) -> str:
+    """What a round is built from: its files' keys under the names the round gives
+    them, every setting, the code, the date it carries, and the previous round its
+    personas keep their ids from. Same key, same round: it is loaded, not rebuilt."""
+    values = settings.to_dict()
+    for name in ("taxonomy", "classifier", "names"):
+        values[name] = _user_file(str(values.get(name, "")))
+    return digest(
+        {
+            "files": [[s, k] for s, k in zip(sources, file_keys, strict=True)],
+            "skipped": skipped,
+            "settings": values,
+            "generated_at": generated_at,
+            "previous": previous,
+            "code": package_fingerprint(),
         }
     )

@@ -96,24 +96,33 @@ def insert_personas(conn: sqlite3.Connection, round_id: int, personas: Sequence[
 
 
 def save_round(
-    store: Store, round_: Round, files: Sequence[StoredFile], vectors: np.ndarray
+    store: Store,
+    round_: Round,
+    files: Sequence[StoredFile],
+    vectors: np.ndarray,
+    inputs: str = "",
 ) -> bool:
-    """Stores the round, its files and its insights' vectors; false when nothing changed."""
+    """Stores the round, its files and its insights' vectors; false when nothing changed.
+
+    ``inputs`` is what it was built from (keys.round_key), for ``reusable_round``.
+    """
     signature = round_digest(round_, files)
     model = str(round_.settings.get("models", {}).get("embeddings", ""))
     with store.writing() as conn:
         row = conn.execute(
-            "SELECT id, digest FROM rounds WHERE name = ?", (round_.name,)
+            "SELECT id, digest, inputs FROM rounds WHERE name = ?", (round_.name,)
         ).fetchone()
         if row is not None and row["digest"] == signature:
+            if row["inputs"] != inputs:
+                conn.execute("UPDATE rounds SET inputs = ? WHERE id = ?", (inputs, row["id"]))
             return False
         if row is not None:
             conn.execute("DELETE FROM rounds WHERE id = ?", (row["id"],))
         ids = ensure_files(conn, files)
         stored_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         round_id = conn.execute(
-            "INSERT INTO rounds (name, date, settings, skipped, unassigned, digest, stored_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO rounds (name, date, settings, skipped, unassigned, digest, stored_at, "
+            "inputs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 round_.name,
                 round_.generated_at,
@@ -122,6 +131,7 @@ def save_round(
                 keys_of(round_.unassigned),
                 signature,
                 stored_at,
+                inputs,
             ),
         ).lastrowid
         assert round_id is not None
@@ -137,6 +147,23 @@ def save_round(
         save_vectors(conn, model, [i.text for i in round_.insights], vectors)
         prune(conn)
     return True
+
+
+def reusable_round(store: Store, name: str, inputs: str) -> Round | None:
+    """The stored round ``name`` when it was built from exactly ``inputs``."""
+    row = store.conn.execute("SELECT inputs FROM rounds WHERE name = ?", (name,)).fetchone()
+    if row is None or not inputs or row["inputs"] != inputs:
+        return None
+    return load_round(store, name)
+
+
+def previous_digest(store: Store, name: str, date: str) -> str | None:
+    """The name and digest of the round before ``name``, whose persona ids it keeps."""
+    earlier = previous_round(store, name, date)
+    if earlier is None:
+        return None
+    row = store.conn.execute("SELECT digest FROM rounds WHERE name = ?", (earlier,)).fetchone()
+    return f"{earlier}:{row['digest']}"
 
 
 def round_id(conn: sqlite3.Connection, name: str, path: object) -> int:

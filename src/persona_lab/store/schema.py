@@ -156,8 +156,13 @@ def m001_initial(conn: sqlite3.Connection) -> None:
     )
 
 
+def m002_round_inputs(conn: sqlite3.Connection) -> None:
+    """What each round was built from (keys.round_key), so an unchanged run loads it."""
+    conn.execute("ALTER TABLE rounds ADD COLUMN inputs TEXT NOT NULL DEFAULT ''")
+
+
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: tuple[Migration, ...] = (m001_initial,)
+MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_round_inputs)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Tables in the order rows can be inserted (a row's references come first).
