@@ -115,6 +115,41 @@ def test_store_second_run_reads_nothing_again_and_changes_nothing(tmp_path, extr
     assert first.to_dict() == second.to_dict()
 
 
+def test_files_in_chunks_give_the_round_of_files_all_at_once(tmp_path, monkeypatch):
+    """Extraction holds one chunk of parsed files at a time; chunks change nothing."""
+    from persona_lab import perfile
+
+    whole = run_round([H1], name="r", out=tmp_path / "whole")
+    monkeypatch.setattr(perfile, "CHUNK_WORDS", 1)  # every file a chunk of its own
+    bars: dict[str, list[int]] = {}
+
+    def progress(stage, total):
+        bars[stage] = [total, 0]
+        return lambda n: bars[stage].__setitem__(1, bars[stage][1] + n)
+
+    from fake_run import fake_settings
+
+    chunked = pipeline.run(
+        [str(H1)],
+        tmp_path / "chunked",
+        fake_settings(round="r"),
+        nlp=lemma_nlp(),
+        embedder=FakeEmbedder(),
+        progress=progress,
+    )
+    assert chunked.to_dict() == whole.to_dict()
+    assert outputs(tmp_path / "whole") == outputs(tmp_path / "chunked")
+    assert all(total == done for total, done in bars.values()), bars
+
+
+def test_file_chunks_hold_at_most_the_limit_and_every_file_once():
+    from persona_lab.perfile import file_chunks
+
+    chunks = [list(c) for c in file_chunks([40, 30, 50, 200, 10, 10], limit=100)]
+    assert chunks == [[0, 1], [2], [3], [4, 5]]
+    assert list(file_chunks([], limit=100)) == []
+
+
 def test_store_unchanged_run_loads_the_stored_round_and_a_setting_rebuilds_it(
     tmp_path, extracted, monkeypatch
 ):
@@ -574,3 +609,16 @@ def test_store_a_named_round_is_stored_in_the_default_store(tmp_path, fake_model
     assert (tmp_path / "home" / "persona_lab.db").is_file()
     listed = runner.invoke(app, ["rounds"])
     assert "2026-H1" in listed.stdout
+
+
+def test_scoring_bar_counts_units_however_many_sentences_are_scored():
+    from persona_lab.perfile import UnitShare
+
+    shown: list[int] = []
+    share = UnitShare(shown.append, units=10, sentences=4)
+    for _ in range(3):
+        share(1)
+    assert sum(shown) == 7  # 3 of 4 sentences: 7 of 10 units
+    share.finish()  # cached sentences are never reported: the bar still fills
+    share.finish()
+    assert sum(shown) == 10 and all(n > 0 for n in shown)

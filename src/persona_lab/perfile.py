@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 ROLE_FIELDS = ("title", "title_source", "function", "seniority", "role_source")
 
 Progress = Callable[[str, int], Callable[[int], None]]
+
+# Files are parsed and extracted this many participant words at a time, so the
+# parsed documents of a round of thousands of interviews never sit in memory at once.
+CHUNK_WORDS = 50_000
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,40 @@ def _split(
     return results
 
 
+def file_chunks(words: Sequence[int], limit: int = CHUNK_WORDS) -> Iterator[range]:
+    """Runs of consecutive files holding at most ``limit`` words (one file at least)."""
+    start, total = 0, 0
+    for i, n in enumerate(words):
+        if i > start and total + n > limit:
+            yield range(start, i)
+            start, total = i, 0
+        total += n
+    if start < len(words):
+        yield range(start, len(words))
+
+
+class UnitShare:
+    """Progress in sentences scored, shown on a bar counted in parsed units, so one bar
+    runs smoothly across chunks whose sentence counts are only known once parsed."""
+
+    def __init__(self, advance: Callable[[int], None], units: int, sentences: int) -> None:
+        self.advance, self.units, self.sentences = advance, units, sentences
+        self.scored = self.shown = 0
+
+    def __call__(self, n: int) -> None:
+        self.scored += n
+        self._show(self.units * self.scored // max(1, self.sentences))
+
+    def finish(self) -> None:
+        self._show(self.units)
+
+    def _show(self, target: int) -> None:
+        target = min(self.units, target)
+        if target > self.shown:
+            self.advance(target - self.shown)
+            self.shown = target
+
+
 def extract_files(
     transcripts: Sequence[Transcript],
     nlp: Language,
@@ -80,17 +118,45 @@ def extract_files(
     classifier: Classifier | None,
     progress: Progress,
 ) -> list[FileResult]:
-    """Parses and extracts some files, each result standing on its own file."""
+    """Parses and extracts some files, each result standing on its own file.
+
+    Every step here depends on one file only, so files go through in chunks
+    (``CHUNK_WORDS``) and only one chunk's parsed documents are held at a time.
+    """
     if not transcripts:
         return []
-    units = sum(1 for _ in extract.units.participant_units(transcripts, extract.load_context()))
-    parsed = extract.parse(transcripts, nlp, settings, progress("Parsing participant turns", units))
+    context = extract.load_context()
+    units = [sum(1 for _ in extract.units.participant_units([t], context)) for t in transcripts]
+    parsing = progress("Parsing participant turns", sum(units))
+    scoring = progress("Scoring sentences", sum(units)) if classifier else (lambda n: None)
+    results: list[FileResult] = []
+    for chunk in file_chunks([t.participant_words for t in transcripts]):
+        part = [transcripts[i] for i in chunk]
+        bars = (parsing, scoring, sum(units[i] for i in chunk))
+        results += _extract_chunk(part, nlp, settings, taxonomy, embedder, classifier, bars)
+    return results
+
+
+def _extract_chunk(
+    transcripts: Sequence[Transcript],
+    nlp: Language,
+    settings: Settings,
+    taxonomy: Taxonomy,
+    embedder: Embedder,
+    classifier: Classifier | None,
+    bars: tuple[Callable[[int], None], Callable[[int], None], int],
+) -> list[FileResult]:
+    """extract_files for one chunk; ``bars`` are the parsing and scoring bars and the
+    chunk's units."""
+    parsing, scoring, units = bars
+    parsed = extract.parse(transcripts, nlp, settings, parsing)
     docs = docs_by_participant(transcripts, parsed)
     titled = resolve_titles(transcripts, docs, taxonomy, embedder)
     counts = _talk_counts(titled, docs)
     found = extract.candidates(titled, parsed, settings)
-    advance = progress("Scoring sentences", len({c.text for c in found}) if classifier else 0)
-    decisions = extract.classify(found, settings, classifier, embedder, advance)
+    share = UnitShare(scoring, units, len({c.text for c in found}))
+    decisions = extract.classify(found, settings, classifier, embedder, share)
+    share.finish()
     insights = extract.build_insights(titled, found, decisions)
     return _split(titled, counts, insights, pipeline_version(nlp))
 
