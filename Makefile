@@ -3,13 +3,14 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.bench-installed
 # Where torch's CPU build comes from. Empty: pip's own configuration (on a machine
 # with the CPU wheel on disk, that is enough). Elsewhere pass
 # TORCH_INDEX=https://download.pytorch.org/whl/cpu so no CUDA build is pulled.
 TORCH_INDEX ?=
 TORCH_VERSION ?= 2.13.0
 
-.PHONY: install demo test test-fast fuzz lint bench clean
+.PHONY: install demo test test-fast fuzz lint bench bench-scale clean
 
 install: $(STAMP)
 
@@ -37,9 +38,21 @@ test-fast: $(STAMP)
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=explore $(BIN)/python -m pytest -m "not slow" $$(grep -l "@given" tests/*.py)
 
+# The bench extra (BERTopic, the scale benchmark's anchor), with torch pinned so pip
+# never swaps the CPU build for another.
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet "torch==$(TORCH_VERSION)" -e ".[bench]"
+	touch $(BENCH_STAMP)
+
 # Measurements, not tests: figures go to bench/results/ and BENCHMARKS.md.
-bench: $(STAMP)
+bench: $(BENCH_STAMP)
 	$(BIN)/python bench/persona_quality.py
+	$(BIN)/python bench/scale.py
+
+# Issue 8, speed at scale against BERTopic: 30+ minutes on 2 cores. A quick look:
+# $(BIN)/python bench/scale.py --only demo,scale,help --interviews 30 --results /tmp/s.json
+bench-scale: $(BENCH_STAMP)
+	$(BIN)/python bench/scale.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
