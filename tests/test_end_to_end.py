@@ -157,3 +157,34 @@ def test_end_to_end_redact_leaves_no_name_email_or_phone_in_any_output(tmp_path)
             assert not re.search(rf"\b{re.escape(name)}\b", text), (name, path.name)
         assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", text), path.name
         assert not re.search(r"\(?\d{3}\)?[ -.]\d{3}[ -.]\d{4}", text), path.name
+
+
+def test_end_to_end_worker_processes_give_the_round_of_one_process(demo_round, monkeypatch):
+    """Files extracted in a pool of worker processes (here the demo, in tasks of a few
+    files) give the personas, themes and insights of the same files done in-process."""
+    import persona_lab
+    from persona_lab import pool
+    from persona_lab.settings import default_settings
+
+    monkeypatch.setattr(pool, "POOL_MIN_WORDS", 0)
+    monkeypatch.setattr(pool, "TASK_WORDS", 2000)
+    started: list[int] = []
+    original = pool.extract_in_pool
+    monkeypatch.setattr(
+        pool, "extract_in_pool", lambda t, *a: started.append(len(t)) or original(t, *a)
+    )
+    single, _ = demo_round
+    pooled = persona_lab.run([str(DEMO)], settings=default_settings().with_overrides(workers=2))
+    assert started == [len(single.transcripts)]
+
+    def shown(round_):
+        """What a reader sees; the order of two near-tied quotes may differ, as the
+        vectors computed on one thread differ from two threads' in the last bits."""
+        personas = []
+        for p in round_.to_dict()["personas"]:
+            for theme in p["themes"]:
+                theme["quotes"] = sorted(q["text"] for q in theme["quotes"])
+            personas.append(p)
+        return personas, [i.to_dict() for i in round_.insights]
+
+    assert shown(pooled) == shown(single)

@@ -2,4 +2,6 @@
 
 from persona_lab.cli import main
 
-main()
+# Guarded: worker processes (pool.py) start by importing the main module again.
+if __name__ == "__main__":
+    main()

@@ -190,7 +190,9 @@ def run(
             help="Small groups: 'keep' as emerging personas or 'merge' into the nearest.",
         ),
     ] = None,
-    workers: Annotated[int | None, typer.Option("--workers", help="Parser processes.")] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Worker processes (0: one per CPU core).")
+    ] = None,
     redact: Annotated[
         bool | None,
         typer.Option(

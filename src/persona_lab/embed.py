@@ -111,6 +111,18 @@ class CachedEmbedder:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([self._cache[text_key(t)] for t in texts]).astype(np.float32)
 
+    def vectors_of(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """The cached vectors of those ``texts`` that are cached, by ``text_key``."""
+        keys = {text_key(t) for t in texts}
+        return {k: self._cache[k] for k in sorted(keys) if k in self._cache}
+
+    def remember(self, vectors: dict[str, np.ndarray]) -> None:
+        """Takes vectors computed elsewhere (a worker process), by ``text_key``."""
+        self._cache.update(vectors)
+
+    def forget_all(self) -> None:
+        self._cache.clear()
+
 
 def load_embedder(model: str, *, batch_size: int = 64) -> CachedEmbedder:
     """The configured embedder, wrapped in a cache."""

@@ -75,6 +75,12 @@ def _split(
     return results
 
 
+def count_units(transcripts: Sequence[Transcript]) -> list[int]:
+    """Each file's participant units: what the parsing and scoring bars count."""
+    context = extract.load_context()
+    return [sum(1 for _ in extract.units.participant_units([t], context)) for t in transcripts]
+
+
 def file_chunks(words: Sequence[int], limit: int = CHUNK_WORDS) -> Iterator[range]:
     """Runs of consecutive files holding at most ``limit`` words (one file at least)."""
     start, total = 0, 0
@@ -125,19 +131,18 @@ def extract_files(
     """
     if not transcripts:
         return []
-    context = extract.load_context()
-    units = [sum(1 for _ in extract.units.participant_units([t], context)) for t in transcripts]
+    units = count_units(transcripts)
     parsing = progress("Parsing participant turns", sum(units))
     scoring = progress("Scoring sentences", sum(units)) if classifier else (lambda n: None)
     results: list[FileResult] = []
     for chunk in file_chunks([t.participant_words for t in transcripts]):
         part = [transcripts[i] for i in chunk]
         bars = (parsing, scoring, sum(units[i] for i in chunk))
-        results += _extract_chunk(part, nlp, settings, taxonomy, embedder, classifier, bars)
+        results += extract_chunk(part, nlp, settings, taxonomy, embedder, classifier, bars)
     return results
 
 
-def _extract_chunk(
+def extract_chunk(
     transcripts: Sequence[Transcript],
     nlp: Language,
     settings: Settings,

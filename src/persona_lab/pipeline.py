@@ -16,8 +16,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from . import errors, ingest
-from .embed import CachedEmbedder, Embedder, load_embedder, text_key
+from . import errors, ingest, pool
+from .embed import (
+    CachedEmbedder,
+    Embedder,
+    SentenceTransformerEmbedder,
+    load_embedder,
+    text_key,
+)
 from .extract.classifier import load_classifier
 from .models import Insight, Round, Transcript
 from .nlp import load_pipeline, pipeline_version
@@ -127,6 +133,18 @@ class Built:
     embedder: Embedder
 
 
+def _models_by_name(embedder: Embedder, settings: Settings, todo: Sequence[Transcript]) -> bool:
+    """Whether worker processes can load the models this run uses by their names in the
+    settings, and the files are many enough to repay starting them."""
+    words = sum(t.participant_words for t in todo)
+    return (
+        isinstance(embedder, CachedEmbedder)
+        and isinstance(embedder.inner, SentenceTransformerEmbedder)
+        and embedder.name == settings.embedding_model
+        and pool.use_pool(settings, words)
+    )
+
+
 def build_round(
     paths: Sequence[str | Path],
     read: ingest.IngestResult,
@@ -151,7 +169,11 @@ def build_round(
         )
     todo = [t for i, t in enumerate(transcripts) if i not in stored]
     fresh: list[FileResult] = []
-    if todo:
+    if todo and nlp is None and _models_by_name(embedder, settings, todo):
+        fresh, pooled = pool.extract_in_pool(todo, settings, progress)
+        assert isinstance(embedder, CachedEmbedder)
+        embedder.remember(pooled)
+    elif todo:
         nlp = nlp or load_pipeline(settings.spacy_model, settings.spacy_fallback_models)
         classifier = load_classifier(settings.classifier, embedder.name)
         fresh = extract_files(todo, nlp, settings, taxonomy, embedder, classifier, progress)

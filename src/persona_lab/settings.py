@@ -139,9 +139,11 @@ def _checked(settings: Settings) -> Settings:
         raise bad("min_theme_size", "must be 2 or more")
     if not 0 <= settings.mmr_diversity <= 1:
         raise bad("mmr_diversity", "must be between 0 and 1")
-    for name in ("batch_size", "embedding_batch_size", "workers"):
+    for name in ("batch_size", "embedding_batch_size"):
         if getattr(settings, name) < 1:
             raise bad(name, "must be 1 or more")
+    if settings.workers < 0:
+        raise bad("workers", "must be 0 (one per CPU core) or more")
     if settings.max_file_mb <= 0:
         raise bad("max_file_mb", "must be more than 0")
     for kind, value in settings.thresholds.items():

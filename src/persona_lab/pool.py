@@ -1,0 +1,103 @@
+"""Extraction in worker processes, for rounds large enough to repay starting them.
+
+What a file gives on its own (parse, titles from self-introductions, word counts,
+scored sentences: ``perfile.extract_chunk``) depends on that file and the settings
+only, so a chunk of files is a task a process does alone, with models it loads by
+the names in the settings. The parent keeps the round-wide steps. The same task
+function could be handed to a distributed engine for corpora beyond one machine.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .models import Transcript
+from .perfile import FileResult, Progress, count_units, extract_chunk, file_chunks
+from .settings import Settings
+
+# Below this many participant words, starting processes that each load the models
+# (several seconds) costs more than parsing in parallel saves.
+POOL_MIN_WORDS = 200_000
+# Words per task: small enough that the workers finish together.
+TASK_WORDS = 10_000
+
+_worker: dict[str, Any] = {}
+
+
+def worker_count(settings: Settings) -> int:
+    """The ``workers`` setting; 0 means one per CPU core."""
+    return settings.workers or os.cpu_count() or 1
+
+
+def use_pool(settings: Settings, words: int) -> bool:
+    return worker_count(settings) > 1 and words >= POOL_MIN_WORDS
+
+
+def _start(settings: Settings) -> None:
+    """Loads the models once per worker; each worker computes on one thread."""
+    import torch
+
+    from .embed import load_embedder
+    from .extract.classifier import load_classifier
+    from .nlp import load_pipeline
+    from .roles import Taxonomy
+
+    torch.set_num_threads(1)
+    embedder = load_embedder(settings.embedding_model, batch_size=settings.embedding_batch_size)
+    _worker.update(
+        settings=settings,
+        nlp=load_pipeline(settings.spacy_model, settings.spacy_fallback_models),
+        embedder=embedder,
+        classifier=load_classifier(settings.classifier, embedder.name),
+        taxonomy=Taxonomy.load(settings.taxonomy or None),
+    )
+
+
+def _task(transcripts: list[Transcript]) -> tuple[list[FileResult], dict[str, np.ndarray]]:
+    """One chunk's results, and the vectors of its insights (so the parent need not
+    embed them again)."""
+    embedder = _worker["embedder"]
+    results = extract_chunk(
+        transcripts,
+        _worker["nlp"],
+        _worker["settings"],
+        _worker["taxonomy"],
+        embedder,
+        _worker["classifier"],
+        (_ignore, _ignore, 0),
+    )
+    vectors = embedder.vectors_of([i.text for r in results for i in r.insights])
+    embedder.forget_all()
+    return results, vectors
+
+
+def _ignore(n: int) -> None:
+    return None
+
+
+def extract_in_pool(
+    transcripts: Sequence[Transcript], settings: Settings, progress: Progress
+) -> tuple[list[FileResult], dict[str, np.ndarray]]:
+    """``perfile.extract_files`` in ``worker_count`` processes, results in file order."""
+    units = count_units(transcripts)
+    parsing = progress("Parsing participant turns", sum(units))
+    scoring = progress("Scoring sentences", sum(units))
+    chunks = list(file_chunks([t.participant_words for t in transcripts], TASK_WORDS))
+    tasks = [list(transcripts[c.start : c.stop]) for c in chunks]
+    done = [sum(units[c.start : c.stop]) for c in chunks]
+    in_worker = settings.with_overrides(workers=1)
+    results: list[FileResult] = []
+    vectors: dict[str, np.ndarray] = {}
+    context = multiprocessing.get_context("spawn")  # no fork of a parent holding torch threads
+    with context.Pool(worker_count(settings), _start, (in_worker,)) as pool:
+        for (found, seen), n in zip(pool.imap(_task, tasks), done, strict=True):
+            results += found
+            vectors.update(seen)
+            parsing(n)
+            scoring(n)
+    return results, vectors
