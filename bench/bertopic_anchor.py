@@ -113,7 +113,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sentences", type=Path)
     parser.add_argument("--json", type=Path, required=True)
-    parser.add_argument("--batch-size", type=int, default=default_settings().batch_size)
+    parser.add_argument("--batch-size", type=int, default=default_settings().embedding_batch_size)
     args = parser.parse_args()
     if find_spec("bertopic") is None:
         report: dict[str, Any] = {"installed": False, "message": "bertopic is not installed"}

@@ -178,7 +178,7 @@ def corpus_block(name: str, run: dict[str, Any], made: dict[str, Any] | None) ->
         f"Models loaded once in {_n(load['total'])} s (spaCy {_n(load['spacy'])} s, embeddings "
         f"{_n(load['embedder'])} s), apart from the run. Files to cards: {_n(run['seconds'])} s, "
         f"{_n(run['words_per_s'], 0)} participant words/s; peak resident memory "
-        f"{_n(run['peak_mib'], 0)} MiB; spaCy workers {run['workers']}.",
+        f"{_n(run['peak_mib'], 0)} MiB; workers {run['workers']}.",
     ]
     if made:
         lines += ["", corpus_recipe(made)]
