@@ -304,9 +304,8 @@ def measure_store(args: argparse.Namespace) -> dict[str, Any]:
         folder, db, out = Path(tmp) / "round", Path(tmp) / "store.db", Path(tmp) / "out"
         shutil.copytree(args.paths[0], folder)
         _, embedder, load_s = load_models(settings)
-        # No nlp=: a pipeline passed in keys stored files by its version, the CLI by the
-        # model names in the settings, so the CLI would parse everything again. spaCy is
-        # still loaded once: load_pipeline is cached, and run() calls it when it parses.
+        # No nlp=, as the CLI: run() loads spaCy by name when it parses (load_pipeline is
+        # cached, so it is loaded once), and a large round may go to worker processes.
         models = {"embedder": embedder, "db": db}
         first = timed_run([str(folder)], out, settings, **models)
         rerun_cli = cli_rerun(folder, db, out, name, workers)

@@ -188,3 +188,13 @@ def test_end_to_end_worker_processes_give_the_round_of_one_process(demo_round, m
         return personas, [i.to_dict() for i in round_.insights]
 
     assert shown(pooled) == shown(single)
+
+
+def test_end_to_end_installed_pipeline_version_is_the_loaded_ones():
+    from persona_lab.nlp import installed_version, load_pipeline, pipeline_version
+    from persona_lab.settings import default_settings
+
+    settings = default_settings()
+    names = (settings.spacy_model, *settings.spacy_fallback_models)
+    loaded = load_pipeline(settings.spacy_model, settings.spacy_fallback_models)
+    assert installed_version(names) == pipeline_version(loaded)

@@ -507,3 +507,24 @@ def test_hostile_files_mixed_in_leave_the_personas_as_they_were(settings, tmp_pa
     mixed = persona_lab.run([str(tmp_path / "mixed")], settings=settings)
     assert len(mixed.skipped) == len(MIXED_IN) and not clean.skipped
     assert _persona_summary(mixed) == _persona_summary(clean)
+
+
+@pytest.mark.slow
+@pytest.mark.shared_data
+def test_hostile_files_mixed_into_the_real_interviews_leave_their_personas(
+    settings, shared_interviews, tmp_path
+):
+    """The issue's own check: the 157 real interviews give the same personas with a
+    dozen hostile files mixed in, plus one skipped line per bad file."""
+    import persona_lab
+
+    shutil.copytree(shared_interviews, tmp_path / "clean")
+    shutil.copytree(shared_interviews, tmp_path / "mixed")
+    for name in MIXED_IN:
+        shutil.copy(HOSTILE / name, tmp_path / "mixed" / name)
+    settings = settings.with_overrides(round="real")
+    clean = persona_lab.run([str(tmp_path / "clean")], settings=settings)
+    mixed = persona_lab.run([str(tmp_path / "mixed")], settings=settings)
+    assert sorted(Path(s.source).name for s in mixed.skipped) == sorted(MIXED_IN)
+    assert len(clean.personas) >= 3
+    assert _persona_summary(mixed) == _persona_summary(clean)

@@ -622,3 +622,22 @@ def test_scoring_bar_counts_units_however_many_sentences_are_scored():
     share.finish()  # cached sentences are never reported: the bar still fills
     share.finish()
     assert sum(shown) == 10 and all(n > 0 for n in shown)
+
+
+def test_a_run_that_parses_nothing_keys_files_by_the_installed_pipeline(tmp_path, monkeypatch):
+    """Without a loaded pipeline, files are keyed by the version the named package
+    holds (read from its meta.json, spaCy not imported), as with one loaded."""
+    from fake_run import fake_settings
+
+    from persona_lab.store.keys import spacy_identity
+
+    package = tmp_path / "site" / "my_pipeline"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "meta.json").write_text('{"lang": "en", "name": "my_pipeline", "version": "1.2"}')
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    named = fake_settings(spacy_model="my_pipeline", spacy_fallback_models=["absent_model"])
+    assert spacy_identity(named, None) == "en_my_pipeline-1.2"
+    assert spacy_identity(named, "en_loaded-9") == "en_loaded-9"
+    nowhere = fake_settings(spacy_model="absent_model", spacy_fallback_models=[])
+    assert spacy_identity(nowhere, None) == "setting:absent_model"

@@ -19,6 +19,7 @@ from typing import Any
 
 from .. import __version__
 from ..models import Transcript
+from ..nlp import installed_version
 from ..settings import Settings
 
 # Settings that act after extraction only; every other setting is part of the key.
@@ -136,10 +137,12 @@ def extraction_settings(settings: Settings) -> dict[str, Any]:
 
 
 def spacy_identity(settings: Settings, loaded: str | None) -> str:
-    """The pipeline given to run() when there is one, else the names in the settings."""
+    """The pipeline given to run() when there is one, else the one the settings name
+    (its version read from its package), else the names in the settings."""
     if loaded is not None:
         return loaded
-    return "setting:" + ",".join((settings.spacy_model, *settings.spacy_fallback_models))
+    names = (settings.spacy_model, *settings.spacy_fallback_models)
+    return installed_version(names) or "setting:" + ",".join(names)
 
 
 def file_key(fingerprint: str, settings: Settings, spacy: str, embedder: str) -> str:
