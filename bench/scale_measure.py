@@ -38,7 +38,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import persona_lab  # noqa: E402
+from persona_lab import pool  # noqa: E402
 from persona_lab.embed import CachedEmbedder, load_embedder  # noqa: E402
+from persona_lab.ingest import read_paths  # noqa: E402
 from persona_lab.nlp import load_pipeline  # noqa: E402
 from persona_lab.settings import Settings, default_settings  # noqa: E402
 from scale_corpus import read_sources, write_interviews  # noqa: E402
@@ -244,7 +246,14 @@ def save_sentences(
 
 def measure_corpus(args: argparse.Namespace) -> dict[str, Any]:
     settings, workers = settings_with_workers(args.workers)
-    _, embedder, load_s = load_models(settings)
+    words = sum(t.participant_words for t in read_paths(args.paths, settings).transcripts)
+    if pool.use_pool(settings, words):
+        # Worker processes load the models, each once, inside the run's time; the parent
+        # never needs them (the workers send back their insights' vectors).
+        embedder = load_embedder(settings.embedding_model, batch_size=settings.embedding_batch_size)
+        load_s = {"total": 0.0, "spacy": 0.0, "embedder": 0.0, "in_workers": True}
+    else:
+        _, embedder, load_s = load_models(settings)
     clock = StageClock()
     recorder = SentenceRecorder(embedder, clock)
     # No nlp=: run() loads the pipeline by name (load_pipeline is cached: the one loaded

@@ -172,11 +172,17 @@ def corpus_block(name: str, run: dict[str, Any], made: dict[str, Any] | None) ->
             "",
         ]
     load = run["model_load_s"]
+    loading = (
+        "Files go to worker processes (`pool.py`), each loading the models once inside the "
+        "run's time; parsing and scoring then run together, shown as one stage. "
+        if load.get("in_workers")
+        else f"Models loaded once in {_n(load['total'])} s (spaCy {_n(load['spacy'])} s, "
+        f"embeddings {_n(load['embedder'])} s), apart from the run. "
+    )
     lines += [
         _counts_line(run["counts"]) + ".",
         "",
-        f"Models loaded once in {_n(load['total'])} s (spaCy {_n(load['spacy'])} s, embeddings "
-        f"{_n(load['embedder'])} s), apart from the run. Files to cards: {_n(run['seconds'])} s, "
+        f"{loading}Files to cards: {_n(run['seconds'])} s, "
         f"{_n(run['words_per_s'], 0)} participant words/s; peak resident memory "
         f"{_n(run['peak_mib'], 0)} MiB; workers {run['workers']}.",
     ]
@@ -284,11 +290,13 @@ def header(report: dict[str, Any], results: Path) -> list[str]:
         f"average before and after: {report['load_average_before'][0]} and "
         f"{report['load_average_after'][0]} (other jobs slow every figure).",
         "",
-        "Default settings, spaCy `workers` as shown per corpus. Each corpus runs in its own "
-        "process, models loaded once and timed apart. A stage runs from its progress call to the "
-        "next one: parsing includes titles, talk counts and finding candidate sentences; with a "
-        "store, building personas includes saving the round. Peak memory is `ru_maxrss` of the "
-        "process plus its largest finished child (spaCy's workers).",
+        "Default settings, `workers` as shown per corpus (a round of 200,000 participant words "
+        "or more goes to that many worker processes, smaller ones run in one process). Each "
+        "corpus runs in its own process, models loaded once. Parsing and scoring go through the "
+        "files chunk by chunk; the time between two progress steps goes to the stage that steps "
+        "(parsing includes titles, talk counts and finding candidate sentences; with a store, "
+        "building personas includes saving the round). Peak memory is the largest sum of the "
+        "resident memory of the process and its workers, sampled every 0.5 s.",
         "",
     ]
     for note in report.get("notes", []):
