@@ -641,3 +641,42 @@ def test_a_run_that_parses_nothing_keys_files_by_the_installed_pipeline(tmp_path
     assert spacy_identity(named, "en_loaded-9") == "en_loaded-9"
     nowhere = fake_settings(spacy_model="absent_model", spacy_fallback_models=[])
     assert spacy_identity(nowhere, None) == "setting:absent_model"
+
+
+def test_a_worker_that_cannot_load_its_models_fails_its_first_task(monkeypatch):
+    """An initializer that raised would make the pool start new workers forever: the
+    error waits in the worker and reaches the parent with the first task."""
+    import pickle
+
+    from fake_run import fake_settings
+
+    from persona_lab import errors, pool
+
+    def broken(settings):
+        raise errors.ModelMissingError("spaCy pipeline 'absent' is not installed")
+
+    monkeypatch.setattr(pool, "_load_models", broken)
+    monkeypatch.setattr(pool, "_worker", {})
+    pool._start(fake_settings())
+    with pytest.raises(errors.ModelMissingError, match="absent"):
+        pool._task([])
+    bad = errors.InputError("a.txt", "binary file")
+    back = pickle.loads(pickle.dumps(bad))
+    assert (back.source, back.reason, str(back)) == ("a.txt", "binary file", str(bad))
+
+
+def test_large_rounds_stay_in_process_when_the_pipeline_is_not_installed(monkeypatch):
+    from fake_run import fake_settings
+
+    from persona_lab import pool
+    from persona_lab.embed import load_embedder
+    from persona_lab.models import Transcript
+
+    monkeypatch.setattr(pool, "POOL_MIN_WORDS", 0)
+    settings = fake_settings(workers=2)
+    embedder = load_embedder(settings.embedding_model)  # resolves the path, loads nothing
+    todo = [Transcript("a.txt", "text", turns=(), participants=(), content_hash="0")]
+    assert pipeline._models_by_name(embedder, settings, todo)
+    absent = settings.with_overrides(spacy_model="absent_model", spacy_fallback_models=[])
+    assert not pipeline._models_by_name(embedder, absent, todo)
+    assert not pipeline._models_by_name(FakeEmbedder(), settings, todo)

@@ -19,6 +19,10 @@ class InputError(PersonaLabError):
         self.reason = reason
         super().__init__(f"{source}: {reason}")
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        # Rebuilt from both fields when it crosses from a worker process.
+        return InputError, (self.source, self.reason)
+
 
 class SettingsError(PersonaLabError):
     """A settings file or option has a value persona_lab cannot use."""

@@ -26,7 +26,7 @@ from .embed import (
 )
 from .extract.classifier import load_classifier
 from .models import Insight, Round, Transcript
-from .nlp import load_pipeline, pipeline_version
+from .nlp import installed_version, load_pipeline, pipeline_version
 from .perfile import FileResult, assemble, extract_files
 from .redact import apply_privacy
 from .roles import Taxonomy
@@ -142,6 +142,7 @@ def _models_by_name(embedder: Embedder, settings: Settings, todo: Sequence[Trans
         and isinstance(embedder.inner, SentenceTransformerEmbedder)
         and embedder.name == settings.embedding_model
         and pool.use_pool(settings, words)
+        and installed_version((settings.spacy_model, *settings.spacy_fallback_models)) is not None
     )
 
 
@@ -170,6 +171,7 @@ def build_round(
     todo = [t for i, t in enumerate(transcripts) if i not in stored]
     fresh: list[FileResult] = []
     if todo and nlp is None and _models_by_name(embedder, settings, todo):
+        load_classifier(settings.classifier, embedder.name)  # its errors, here and in one line
         fresh, pooled = pool.extract_in_pool(todo, settings, progress)
         assert isinstance(embedder, CachedEmbedder)
         embedder.remember(pooled)

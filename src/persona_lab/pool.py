@@ -39,7 +39,17 @@ def use_pool(settings: Settings, words: int) -> bool:
 
 
 def _start(settings: Settings) -> None:
-    """Loads the models once per worker; each worker computes on one thread."""
+    """Loads the models once per worker. A failure is kept and raised by the first task,
+    so it reaches the parent as the error it is (an initializer that raises would make
+    the pool start new workers forever)."""
+    try:
+        _load_models(settings)
+    except Exception as exc:  # handed to the parent by _task
+        _worker["error"] = exc
+
+
+def _load_models(settings: Settings) -> None:
+    """Each worker computes on one thread: the processes are the parallelism."""
     import torch
 
     from .embed import load_embedder
@@ -61,6 +71,8 @@ def _start(settings: Settings) -> None:
 def _task(transcripts: list[Transcript]) -> tuple[list[FileResult], dict[str, np.ndarray]]:
     """One chunk's results, and the vectors of its insights (so the parent need not
     embed them again)."""
+    if "error" in _worker:
+        raise _worker["error"]
     embedder = _worker["embedder"]
     results = extract_chunk(
         transcripts,
