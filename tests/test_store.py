@@ -680,3 +680,84 @@ def test_large_rounds_stay_in_process_when_the_pipeline_is_not_installed(monkeyp
     absent = settings.with_overrides(spacy_model="absent_model", spacy_fallback_models=[])
     assert not pipeline._models_by_name(embedder, absent, todo)
     assert not pipeline._models_by_name(FakeEmbedder(), settings, todo)
+
+
+def test_store_export_of_schema_1_imports_and_its_round_is_rebuilt_once(tmp_path, monkeypatch):
+    db = tmp_path / "s.db"
+    run_round([H1], name="r", db=db, out=tmp_path / "run")
+    lines = dump(db)
+    header = {**json.loads(lines[0]), "schema": 1}
+    old = [json.dumps(header)]
+    for line in lines[1:]:
+        item = json.loads(line)
+        if item["table"] == "rounds":
+            del item["row"]["inputs"]  # schema 1 had no such column
+        old.append(json.dumps(item))
+    exported = tmp_path / "old.jsonl"
+    exported.write_text("\n".join(old) + "\n", "utf-8")
+    copy = tmp_path / "copy.db"
+    result = runner.invoke(app, ["import", str(exported), "--db", str(copy)])
+    assert result.exit_code == 0, result.output
+    built: list[int] = []
+    original = pipeline.build_personas
+    monkeypatch.setattr(
+        pipeline, "build_personas", lambda t, *a, **k: built.append(1) or original(t, *a, **k)
+    )
+    run_round([H1], name="r", db=copy, out=tmp_path / "again")
+    run_round([H1], name="r", db=copy, out=tmp_path / "third")
+    assert built == [1]  # rebuilt once (no inputs key yet), then loaded
+    assert outputs(tmp_path / "run") == outputs(tmp_path / "again") == outputs(tmp_path / "third")
+
+
+def test_a_names_list_edited_between_runs_in_one_process_counts(tmp_path):
+    from persona_lab.synthesize.config import persona_names
+
+    names = tmp_path / "names.txt"
+    names.write_text("Xavi Wen\n")
+    assert persona_names(str(names)) == ("Xavi", "Wen")
+    names.write_text("Fay Gus\n")
+    assert persona_names(str(names)) == ("Fay", "Gus")
+
+
+def test_a_worker_that_dies_is_one_line_not_a_hang(monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    from fake_run import fake_settings
+
+    from persona_lab import errors, pool
+
+    class DyingPool:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def map(self, function, tasks):
+            raise BrokenProcessPool("a child process terminated abruptly")
+
+        def shutdown(self, **kwargs):
+            pass
+
+    monkeypatch.setattr(pool, "ProcessPoolExecutor", DyingPool)
+    transcripts = pipeline.ingest.read_paths([H1], fake_settings()).transcripts
+    with pytest.raises(errors.PersonaLabError, match="fewer --workers"):
+        pool.extract_in_pool(transcripts, fake_settings(workers=2), lambda s, t: lambda n: None)
+
+
+def test_embedding_bar_fills_when_every_vector_was_already_computed(tmp_path):
+    from persona_lab.embed import CachedEmbedder
+
+    embedder = CachedEmbedder(FakeEmbedder())
+    run_round([H1], name="r", embedder=embedder)
+    bars: dict[str, list[int]] = {}
+
+    def progress(stage, total):
+        bars[stage] = [total, 0]
+        return lambda n: bars[stage].__setitem__(1, bars[stage][1] + n)
+
+    from fake_run import fake_settings
+
+    pipeline.run(
+        [str(H1)], None, fake_settings(round="r"), nlp=lemma_nlp(), embedder=embedder,
+        progress=progress,
+    )  # fmt: skip
+    assert bars["Embedding insights"][0] > 0
+    assert all(total == done for total, done in bars.values()), bars

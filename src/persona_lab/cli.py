@@ -191,7 +191,11 @@ def run(
         ),
     ] = None,
     workers: Annotated[
-        int | None, typer.Option("--workers", help="Worker processes (0: one per CPU core).")
+        int | None,
+        typer.Option(
+            "--workers",
+            help="Processes for a round of 200,000+ participant words (0: one per CPU core).",
+        ),
     ] = None,
     redact: Annotated[
         bool | None,

@@ -37,6 +37,10 @@ class OutputError(PersonaLabError):
 
 
 # Messages, kept together so they read alike and can be reviewed in one place.
+WORKER_DIED = (
+    "a worker process stopped (out of memory, killed, or a script calling persona_lab.run "
+    'without `if __name__ == "__main__":`); run again with fewer --workers, or --workers 1'
+)
 EMPTY_FILE = "the file is empty; remove it or add the transcript text"
 BINARY_FILE = "this is not a text transcript (binary content); remove it from the round folder"
 NOT_UTF8 = "the text is not UTF-8, UTF-16 or cp1252; save it as UTF-8 and run again"

@@ -89,11 +89,20 @@ def embed_insights(
 def embed_insights_texts(
     texts: Sequence[str], embedder: Embedder, progress: Progress = _no_progress
 ) -> np.ndarray:
-    advance = progress("Embedding insights", len(set(texts)))
+    total = len(set(texts))
+    advance = progress("Embedding insights", total)
     if isinstance(embedder, CachedEmbedder):
-        return embedder.encode(texts, progress=advance)
+        done = [0]
+
+        def step(n: int) -> None:
+            done[0] += n
+            advance(n)
+
+        vectors = embedder.encode(texts, progress=step)
+        advance(total - done[0])  # the texts already cached while scoring
+        return vectors
     vectors = embedder.encode(texts)
-    advance(len(set(texts)))
+    advance(total)
     return vectors
 
 

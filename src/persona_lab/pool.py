@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import numpy as np
 
+from . import errors
 from .models import Transcript
 from .perfile import FileResult, Progress, count_units, extract_chunk, file_chunks
 from .settings import Settings
@@ -30,8 +34,12 @@ _worker: dict[str, Any] = {}
 
 
 def worker_count(settings: Settings) -> int:
-    """The ``workers`` setting; 0 means one per CPU core."""
-    return settings.workers or os.cpu_count() or 1
+    """The ``workers`` setting; 0 means one per CPU core this process may use."""
+    if settings.workers:
+        return settings.workers
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 def use_pool(settings: Settings, words: int) -> bool:
@@ -42,6 +50,7 @@ def _start(settings: Settings) -> None:
     """Loads the models once per worker. A failure is kept and raised by the first task,
     so it reaches the parent as the error it is (an initializer that raises would make
     the pool start new workers forever)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
         _load_models(settings)
     except Exception as exc:  # handed to the parent by _task
@@ -84,7 +93,7 @@ def _task(transcripts: list[Transcript]) -> tuple[list[FileResult], dict[str, np
         (_ignore, _ignore, 0),
     )
     vectors = embedder.vectors_of([i.text for r in results for i in r.insights])
-    embedder.forget_all()
+    embedder.forget_all()  # one task's sentences; a later task's are its own
     return results, vectors
 
 
@@ -98,18 +107,31 @@ def extract_in_pool(
     """``perfile.extract_files`` in ``worker_count`` processes, results in file order."""
     units = count_units(transcripts)
     parsing = progress("Parsing participant turns", sum(units))
-    scoring = progress("Scoring sentences", sum(units))
+    scoring = (
+        progress("Scoring sentences", sum(units))
+        if settings.classifier not in ("", "none")
+        else _ignore
+    )
     chunks = list(file_chunks([t.participant_words for t in transcripts], TASK_WORDS))
     tasks = [list(transcripts[c.start : c.stop]) for c in chunks]
     done = [sum(units[c.start : c.stop]) for c in chunks]
     in_worker = settings.with_overrides(workers=1)
     results: list[FileResult] = []
     vectors: dict[str, np.ndarray] = {}
-    context = multiprocessing.get_context("spawn")  # no fork of a parent holding torch threads
-    with context.Pool(worker_count(settings), _start, (in_worker,)) as pool:
-        for (found, seen), n in zip(pool.imap(_task, tasks), done, strict=True):
+    executor = ProcessPoolExecutor(
+        min(worker_count(settings), len(tasks)),
+        mp_context=multiprocessing.get_context("spawn"),  # no fork of a parent's torch threads
+        initializer=_start,
+        initargs=(in_worker,),
+    )
+    try:
+        for (found, seen), n in zip(executor.map(_task, tasks), done, strict=True):
             results += found
             vectors.update(seen)
             parsing(n)
             scoring(n)
+    except BrokenProcessPool as exc:
+        raise errors.PersonaLabError(errors.WORKER_DIED) from exc
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
     return results, vectors

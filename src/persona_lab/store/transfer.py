@@ -67,7 +67,9 @@ def _header(line: str, source: str) -> None:
     found = header.get("schema")
     if not isinstance(found, int) or found > SCHEMA_VERSION:
         raise StoreError(NEWER_EXPORT.format(source=source, found=found, known=SCHEMA_VERSION))
-    if found < SCHEMA_VERSION:  # no older schema exists yet; a migration will need an adapter
+    # Older exports differ only by columns added since, which take their defaults
+    # (schema 2 added rounds.inputs: such a round is rebuilt on its next run).
+    if found < 1:
         problem = f"schema {found} is older than this persona_lab can read"
         raise StoreError(BAD_EXPORT.format(source=source, line=1, problem=problem))
 

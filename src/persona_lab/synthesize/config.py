@@ -49,15 +49,20 @@ def persona_config() -> PersonaConfig:
     )
 
 
-@functools.lru_cache(maxsize=4)
 def persona_names(path: str = "") -> tuple[str, ...]:
-    """First names for personas: the user's YAML/text list, or the shipped one."""
+    """First names for personas: the user's YAML/text list, or the shipped one. Read
+    each time (a list edited between two runs in one process counts)."""
     if not path:
         return tuple(_shipped("names.yaml")["names"])
     try:
         text = Path(path).read_text("utf-8")
     except OSError as exc:
         raise errors.SettingsError(f"{path}: cannot read the names list ({exc})") from exc
+    return _names_in(path, text)
+
+
+@functools.lru_cache(maxsize=4)
+def _names_in(path: str, text: str) -> tuple[str, ...]:
     data = yaml.safe_load(text)
     names = data.get("names") if isinstance(data, dict) else data
     if isinstance(names, str):
