@@ -123,3 +123,19 @@ def hand_doc(vocab, words, lemmas=None, deps=None, heads=None, pos=None):
 def _store_home(tmp_path_factory, monkeypatch):
     """A named round is stored in $PERSONA_LAB_HOME: never in the repository during tests."""
     monkeypatch.setenv("PERSONA_LAB_HOME", str(tmp_path_factory.mktemp("home")))
+
+
+@pytest.fixture
+def fake_models(monkeypatch, tmp_path) -> Path:
+    """The CLI's runs use the fake models (fixtures/store/fake_run.py); returns a
+    --config file that turns the classifier off."""
+    from persona_lab import pipeline
+
+    monkeypatch.syspath_prepend(str(ROOT / "tests" / "fixtures" / "store"))
+    from fake_run import lemma_nlp
+
+    monkeypatch.setattr(pipeline, "load_pipeline", lambda *a, **k: lemma_nlp())
+    monkeypatch.setattr(pipeline, "load_embedder", lambda *a, **k: FakeEmbedder())
+    config = tmp_path / "fake.toml"
+    config.write_text('classifier = "none"\n')
+    return config

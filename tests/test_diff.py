@@ -11,8 +11,6 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from conftest import FakeEmbedder
-from persona_lab import pipeline
 from persona_lab.cli import app
 from persona_lab.diff import diff_rounds
 from persona_lab.diff.changes import Side, new_objections, share_step, status_of, theme_changes
@@ -28,7 +26,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "store"
 H1, H2 = FIXTURES / "h1", FIXTURES / "h2"
 sys.path.insert(0, str(FIXTURES))
 
-from fake_run import lemma_nlp, run_round  # noqa: E402
+from fake_run import run_round  # noqa: E402
 
 runner = CliRunner()
 DIMS = 8
@@ -242,26 +240,17 @@ def test_diff_command_prints_markdown_or_json_and_writes_files(two_rounds, tmp_p
     assert missing.exit_code == 2 and "no round named '2027-H1'" in missing.output
 
 
-@pytest.fixture
-def fake_models(monkeypatch, tmp_path):
-    monkeypatch.setattr(pipeline, "load_pipeline", lambda *a, **k: lemma_nlp())
-    monkeypatch.setattr(pipeline, "load_embedder", lambda *a, **k: FakeEmbedder())
-    config = tmp_path / "fake.toml"
-    config.write_text('classifier = "none"\n')
-    return ["--config", str(config)]
-
-
 def test_diff_refresh_builds_the_round_and_says_what_changed(tmp_path, fake_models):
     db = tmp_path / "s.db"
     first = runner.invoke(
         app, ["refresh", str(H1), "--round", "2026-H1", "--db", str(db),
-              "--out", str(tmp_path / "h1"), *fake_models],
+              "--out", str(tmp_path / "h1"), "--config", str(fake_models)],
     )  # fmt: skip
     assert first.exit_code == 0, first.output
     assert "No earlier round" in first.stdout and not (tmp_path / "h1" / "what-changed.md").exists()
     second = runner.invoke(
         app, ["refresh", str(H2), "--round", "2026-H2", "--db", str(db),
-              "--out", str(tmp_path / "h2"), *fake_models],
+              "--out", str(tmp_path / "h2"), "--config", str(fake_models)],
     )  # fmt: skip
     assert second.exit_code == 0, second.output
     assert "What changed since 2026-H1:" in second.stdout

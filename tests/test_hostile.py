@@ -494,17 +494,23 @@ def _persona_summary(result):
     ]
 
 
-@pytest.mark.slow
-def test_hostile_files_mixed_in_leave_the_personas_as_they_were(settings, tmp_path):
+def _rounds_without_and_with_hostile_files(source, tmp_path, settings):
+    """The round of ``source``, and of a copy with the hostile files mixed in."""
     import persona_lab
 
-    shutil.copytree(DEMO, tmp_path / "clean")
-    shutil.copytree(DEMO, tmp_path / "mixed")
+    shutil.copytree(source, tmp_path / "clean")
+    shutil.copytree(source, tmp_path / "mixed")
     for name in MIXED_IN:
         shutil.copy(HOSTILE / name, tmp_path / "mixed" / name)
-    settings = settings.with_overrides(round="demo")
     clean = persona_lab.run([str(tmp_path / "clean")], settings=settings)
     mixed = persona_lab.run([str(tmp_path / "mixed")], settings=settings)
+    return clean, mixed
+
+
+@pytest.mark.slow
+def test_hostile_files_mixed_in_leave_the_personas_as_they_were(settings, tmp_path):
+    settings = settings.with_overrides(round="demo")
+    clean, mixed = _rounds_without_and_with_hostile_files(DEMO, tmp_path, settings)
     assert len(mixed.skipped) == len(MIXED_IN) and not clean.skipped
     assert _persona_summary(mixed) == _persona_summary(clean)
 
@@ -516,15 +522,8 @@ def test_hostile_files_mixed_into_the_real_interviews_leave_their_personas(
 ):
     """The issue's own check: the 157 real interviews give the same personas with a
     dozen hostile files mixed in, plus one skipped line per bad file."""
-    import persona_lab
-
-    shutil.copytree(shared_interviews, tmp_path / "clean")
-    shutil.copytree(shared_interviews, tmp_path / "mixed")
-    for name in MIXED_IN:
-        shutil.copy(HOSTILE / name, tmp_path / "mixed" / name)
     settings = settings.with_overrides(round="real")
-    clean = persona_lab.run([str(tmp_path / "clean")], settings=settings)
-    mixed = persona_lab.run([str(tmp_path / "mixed")], settings=settings)
+    clean, mixed = _rounds_without_and_with_hostile_files(shared_interviews, tmp_path, settings)
     assert sorted(Path(s.source).name for s in mixed.skipped) == sorted(MIXED_IN)
     assert len(clean.personas) >= 3
     assert _persona_summary(mixed) == _persona_summary(clean)

@@ -53,16 +53,6 @@ class CountingEmbedder(FakeEmbedder):
 
 
 @pytest.fixture
-def fake_models(monkeypatch, tmp_path):
-    """The CLI's runs use the fake models; returns a --config that turns the classifier off."""
-    monkeypatch.setattr(pipeline, "load_pipeline", lambda *a, **k: lemma_nlp())
-    monkeypatch.setattr(pipeline, "load_embedder", lambda *a, **k: FakeEmbedder())
-    config = tmp_path / "fake.toml"
-    config.write_text('classifier = "none"\n')
-    return config
-
-
-@pytest.fixture
 def extracted(monkeypatch):
     """Records how many files each run parses and extracts."""
     calls: list[int] = []
