@@ -99,3 +99,40 @@ def test_cross_validated_predicts_every_example_from_other_calls(fake_embedder, 
     assert probabilities.shape == (len(labels), len(CLASSES))
     assert np.allclose(probabilities.sum(axis=1), 1.0)
     assert len(predictions(probabilities, settings)) == len(labels)
+
+
+def test_source_weights_let_every_gold_set_count_the_same():
+    from persona_lab.train import source_weights
+
+    examples = [Example("a", "other", "", "g", "gold")] * 2 + [
+        Example("b", "pain", "", "f", "real_interviews")
+    ] * 6
+    weights = source_weights(examples)
+    assert weights[:2].sum() == pytest.approx(weights[2:].sum())
+    assert weights.sum() == pytest.approx(len(examples))
+
+
+def test_a_reference_gets_the_interviewers_whole_turn_as_its_question(tmp_path):
+    from persona_lab.evaluate import load_examples
+
+    (tmp_path / "t.md").write_text(
+        "AI: That sounds like a lot of work.\n"
+        "\n"
+        "What is the hardest part of the month-end close?\n"
+        "\n"
+        "User: Chasing approvals. It takes days.\n"
+        "Then the numbers are stale.\n",
+        "utf-8",
+    )
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(
+        '{"file": "t.md", "line": 5, "start": 25, "end": 39, "label": "pain"}\n'
+        '{"file": "t.md", "line": 6, "start": 0, "end": 27, "label": "pain"}\n',
+        "utf-8",
+    )
+    first, second = load_examples(refs, tmp_path)
+    assert first.text == "It takes days."
+    assert second.text == "Then the numbers are stale."
+    for example in (first, second):
+        assert example.question.endswith("What is the hardest part of the month-end close?")
+        assert example.question.startswith("That sounds like a lot of work.")

@@ -58,12 +58,29 @@ class Report:
         }
 
 
+def _label(line: str) -> str:
+    head, sep, _ = line.partition(":")
+    return head.strip().lower() if sep else ""
+
+
 def _question_before(lines: Sequence[str], index: int, labels: Sequence[str]) -> str:
-    for line in reversed(lines[:index]):
-        head, _, rest = line.partition(":")
-        if head.strip().lower() in labels and rest:
-            return rest.strip()
-    return ""
+    """The interviewer's whole turn before line ``index``, as extraction sees it.
+
+    Extraction scores a participant's sentences with the previous turn's last
+    400 characters; an interviewer turn often spans lines ("That's interesting.
+    <blank> Walk me through...?"), so the question is on its last line, not its first.
+    """
+    start = next((j for j in range(index - 1, -1, -1) if _label(lines[j]) in labels), None)
+    if start is None:
+        return ""
+    turn: list[str] = []
+    for j in range(start, index):
+        if j > start and _label(lines[j]) and _label(lines[j]) not in labels:
+            break
+        text = lines[j].partition(":")[2] if j == start else lines[j]
+        if text.strip():
+            turn.append(text.strip())
+    return " ".join(turn)[-400:]
 
 
 def load_examples(path: str | Path, interviews: str | Path | None = None) -> list[Example]:

@@ -68,15 +68,17 @@ def fit(
     c: float = 1.0,
     seed: int = 42,
     metadata: dict[str, Any] | None = None,
+    weights: np.ndarray | None = None,
 ) -> Classifier:
-    """Multinomial logistic regression on standardized features (scikit-learn)."""
+    """Multinomial logistic regression on standardized features (scikit-learn);
+    ``weights`` (one per example) set how much each sentence counts."""
     from sklearn.linear_model import LogisticRegression
 
     mean = features.mean(axis=0)
     scale = features.std(axis=0)
     scale[scale < 1e-6] = 1.0
     model = LogisticRegression(C=c, max_iter=3000, random_state=seed)
-    model.fit((features - mean) / scale, labels)
+    model.fit((features - mean) / scale, labels, sample_weight=weights)
     order = [list(model.classes_).index(k) for k in classes]
     return Classifier(
         classes=classes,
