@@ -175,6 +175,22 @@ def test_cluster_labels_are_deterministic_and_canonical():
     assert list(canonical(np.array([3, -1, 3, 1]))) == [0, -1, 0, 1]
 
 
+def test_noise_joins_a_cluster_only_inside_it():
+    from persona_lab.cluster import attach_noise
+
+    def unit(*xs):
+        v = np.array(xs, dtype=np.float64)
+        return v / np.linalg.norm(v)
+
+    members = [unit(1, 0.05 * k, 0) for k in range(-2, 3)]  # a tight cluster
+    near = unit(1, 0.08, 0.02)  # as close as the members
+    wide = unit(1, 0.9, 0.3)  # passes the absolute bar (0.5) but lies outside
+    vectors = np.vstack([*members, near, wide])
+    labels = np.array([0] * 5 + [-1, -1])
+    joined = attach_noise(vectors, labels, 0.5)
+    assert list(joined[5:]) == [0, -1]
+
+
 def test_cluster_too_few_points_are_noise():
     assert list(cluster_labels(np.ones((1, 4)))) == [-1]
 
@@ -208,3 +224,72 @@ def test_building_personas_imports_no_spacy():
     )
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert shown.stdout.split() == ["False", "False"], shown.stderr
+
+
+def _label_insight(n: int, text: str, phrases: tuple[str, ...], participant: str) -> Insight:
+    return Insight("pain", text, "t.txt", n, "P", participant, 0, len(text), 0.9, "", n, 0, phrases)
+
+
+def test_theme_label_is_never_only_the_rounds_common_words(settings):
+    from persona_lab.synthesize.themes import Cluster, term_frequencies, theme_from
+
+    said = [
+        ("I use AI and the export to Excel breaks", ("use AI", "export to Excel")),
+        ("When I use AI the Excel export breaks again", ("use AI", "Excel export")),
+        ("I use AI but exporting to Excel breaks", ("use AI", "exporting to Excel")),
+    ] + [(f"I use AI to draft board memo {n}", ("use AI", "board memo")) for n in range(12)]
+    insights = [_label_insight(i, t, p, f"p{i}") for i, (t, p) in enumerate(said)]
+    vectors = FakeEmbedder().encode([i.text for i in insights])
+    excel, memo = Cluster("pain", (0, 1, 2)), Cluster("pain", tuple(range(3, len(said))))
+    counts, stats = term_frequencies([excel, memo], insights)
+    assert "use" in stats.common and "excel" not in stats.common
+    for embed in (None, FakeEmbedder().encode):
+        theme = theme_from(excel, insights, vectors, counts[0], stats, settings, embed)
+        assert theme.label != "use AI"
+        assert "Excel" in theme.label
+
+
+def test_two_themes_of_a_kind_get_different_labels(settings):
+    from persona_lab.synthesize.themes import Cluster, term_frequencies, theme_from
+
+    texts = [
+        ("The Salesforce sync drops the deal notes", ("Salesforce sync", "deal notes")),
+        ("Our Salesforce sync loses deal notes", ("Salesforce sync", "deal notes")),
+        ("The Salesforce sync fails on deal notes", ("Salesforce sync", "deal notes")),
+    ]
+    insights = [_label_insight(i, t, p, f"p{i}") for i, (t, p) in enumerate(texts)]
+    vectors = FakeEmbedder().encode([i.text for i in insights])
+    cluster = Cluster("pain", (0, 1, 2))
+    counts, stats = term_frequencies([cluster], insights)
+    first = theme_from(cluster, insights, vectors, counts[0], stats, settings)
+    second = theme_from(cluster, insights, vectors, counts[0], stats, settings, taken=[first.label])
+    assert first.label != second.label
+    assert second.label in {"Salesforce sync", "deal notes"}
+
+
+def test_theme_label_with_embeddings_is_the_phrase_nearest_the_theme(settings):
+    from persona_lab.synthesize.themes import Cluster, term_frequencies, theme_from
+
+    texts = [
+        ("Quarter close takes ten days of manual reconciliation", ("manual reconciliation",)),
+        ("Manual reconciliation of invoices eats our quarter close", ("quarter close",)),
+        ("Reconciliation by hand slows quarter close", ("quarter close",)),
+    ]
+    insights = [_label_insight(i, t, p, f"p{i}") for i, (t, p) in enumerate(texts)]
+    vectors = FakeEmbedder().encode([i.text for i in insights])
+    cluster = Cluster("pain", (0, 1, 2))
+    counts, stats = term_frequencies([cluster], insights)
+    seen: list[list[str]] = []
+
+    def embed(phrases):
+        seen.append(list(phrases))
+        # "manual reconciliation" is made the phrase nearest the centre.
+        out = np.zeros((len(phrases), vectors.shape[1]), dtype=np.float32)
+        center = vectors.mean(axis=0) / np.linalg.norm(vectors.mean(axis=0))
+        for row, phrase in enumerate(phrases):
+            out[row] = center if phrase == "manual reconciliation" else -center
+        return out
+
+    theme = theme_from(cluster, insights, vectors, counts[0], stats, settings, embed)
+    assert seen and set(seen[0]) == {"manual reconciliation", "quarter close"}
+    assert theme.label == "manual reconciliation"

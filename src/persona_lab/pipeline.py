@@ -194,7 +194,7 @@ def build_round(
     known = reuse.vectors([i.text for i in insights], embedder.name) if reuse else None
     vectors = embed_insights(insights, embedder, progress, known)
     advance = progress("Building personas", 1)
-    personas, unassigned = build_personas(resolved, insights, vectors, settings)
+    personas, unassigned = build_personas(resolved, insights, vectors, settings, embedder.encode)
     advance(1)
     result = Round(
         name=round_name(paths, settings),

@@ -163,13 +163,20 @@ def _drop_if_empty(conn: sqlite3.Connection, name: str) -> bool:
 
 def rebuild(store: Store, name: str, before: Before) -> None:
     """Builds a round's personas again from what it still holds, keeping their ids."""
+    from .. import pipeline
     from ..synthesize import build_personas
     from ..synthesize.config import persona_names
 
     round_ = load_round(store, name)
     settings = settings_of(round_.settings)
     vectors = round_vectors(store, round_)
-    personas, unassigned = build_personas(round_.transcripts, round_.insights, vectors, settings)
+    # The embedder names themes as a run does (it loads its model on first use).
+    embedder = pipeline.load_embedder(
+        settings.embedding_model, batch_size=settings.embedding_batch_size
+    )
+    personas, unassigned = build_personas(
+        round_.transcripts, round_.insights, vectors, settings, embedder.encode
+    )
     avoid = {p.name.split()[0] for p in round_.participants if p.name.split()}
     personas = continued(
         before.personas,

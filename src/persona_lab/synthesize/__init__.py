@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..models import Insight, Participant, Persona, Role, Transcript
+from ..models import Insight, Participant, Persona, Role, Theme, Transcript
 from ..pseudonyms import HIDDEN_NAMES, name_hash
 from ..settings import Settings
 from . import grouping, themes
@@ -77,6 +77,7 @@ def build_personas(
     insights: Sequence[Insight],
     vectors: np.ndarray,
     settings: Settings,
+    embed: themes.Embed | None = None,
 ) -> tuple[tuple[Persona, ...], tuple[Insight, ...]]:
     """The round's personas, and the insights of participants no persona holds.
 
@@ -85,6 +86,8 @@ def build_personas(
         insights: the round's insights, in a stable order.
         vectors: one unit vector per insight, same order.
         settings: the run's settings.
+        embed: the embedder's ``encode``: theme labels are then the phrases
+            nearest each theme's meaning (without it, TF-IDF alone picks them).
     """
     participants = {p.id: p for t in transcripts for p in t.participants if not p.is_interviewer}
     rows_by_participant: dict[str, list[int]] = defaultdict(list)
@@ -106,7 +109,7 @@ def build_personas(
             clusters_by_group[group.key] += found
             noise_by_group[group.key] += noise
     every_cluster = [c for cs in clusters_by_group.values() for c in cs]
-    per_cluster, total, mean_terms = themes.term_frequencies(every_cluster, insights)
+    per_cluster, stats = themes.term_frequencies(every_cluster, insights)
     counts_of = {id(c): n for c, n in zip(every_cluster, per_cluster, strict=True)}
 
     said = participant_texts(transcripts)
@@ -124,10 +127,15 @@ def build_personas(
     personas: list[Persona] = []
     for group in groups:
         members = tuple(participants[m] for m in sorted(group.members))
-        built = [
-            themes.theme_from(c, insights, vectors, counts_of[id(c)], total, mean_terms, settings)
-            for c in clusters_by_group[group.key]
-        ]
+        built: list[Theme] = []
+        # Larger themes choose their labels first; a later one takes its next phrase.
+        for c in sorted(clusters_by_group[group.key], key=lambda c: -len(c.members)):
+            taken = [t.label for t in built if t.kind == c.kind]
+            built.append(
+                themes.theme_from(
+                    c, insights, vectors, counts_of[id(c)], stats, settings, embed, taken
+                )
+            )
         label = role_label(members, group.function, group.band, config)
         words = vocab.get(group.key, ())
         if group.discovered and label == "Participant" and words:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +17,13 @@ from .mmr import mmr
 from .vocabulary import stop_words, terms
 
 LEAF_FROM = 30  # insights of one kind from which leaf clusters are used
+LABEL_SHORTLIST = 12  # phrases by class-based TF-IDF whose meaning is compared with the theme
+LABEL_TFIDF_SHARE = 0.3  # weight of the TF-IDF score (scaled to 1) beside the cosine
+COMMON_SHARE = 0.1  # a term in more of the round's themed quotes than this names no theme
+COMMON_MIN = 10  # ... and in at least this many (in a small round no word is common)
+LABEL_TFIDF_FLOOR = 0.4  # a phrase under this share of the best TF-IDF score is no candidate
+
+Embed = Callable[[Sequence[str]], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -56,11 +63,19 @@ def clusters_of_kind(
     return [Cluster(kind, tuple(groups[k])) for k in sorted(groups)], noise
 
 
+@dataclass(frozen=True)
+class TermStats:
+    """What the round's themes say overall, against which a theme's words stand out."""
+
+    total: Counter[str]  # term counts over all clusters
+    mean_terms: float  # mean number of terms a cluster has (the A of class-based TF-IDF)
+    common: frozenset[str]  # terms in more than COMMON_SHARE (and COMMON_MIN) of the quotes
+
+
 def term_frequencies(
     clusters: Sequence[Cluster], insights: Sequence[Insight]
-) -> tuple[list[Counter[str]], Counter[str], float]:
-    """Each cluster's term counts, the counts over all clusters, and the mean
-    number of terms a cluster has (the A of BERTopic's class-based TF-IDF)."""
+) -> tuple[list[Counter[str]], TermStats]:
+    """Each cluster's term counts, and the round's term statistics."""
     per_cluster = [
         Counter(t for i in c.members for t in terms(insights[i].text, stop_words()))
         for c in clusters
@@ -68,53 +83,110 @@ def term_frequencies(
     total: Counter[str] = Counter()
     for counts in per_cluster:
         total.update(counts)
+    quotes = [i for c in clusters for i in c.members]
+    used_by = Counter(t for i in quotes for t in set(terms(insights[i].text, stop_words())))
+    floor = max(COMMON_SHARE * len(quotes), COMMON_MIN)
+    common = frozenset(t for t, n in used_by.items() if n > floor)
     mean_terms = sum(total.values()) / max(1, len(clusters))
-    return per_cluster, total, mean_terms
+    return per_cluster, TermStats(total, mean_terms, common)
 
 
-def label_for(
+def _candidates(
     members: Sequence[int],
     insights: Sequence[Insight],
     central: int,
     counts: Counter[str],
-    total: Counter[str],
-    mean_terms: float,
-) -> str:
-    """The phrase of the cluster's quotes that best names it, as said.
+    stats: TermStats,
+) -> list[tuple[float, str]]:
+    """Phrases of the cluster's quotes with their class-based TF-IDF score, best first.
 
-    Terms are weighted by class-based TF-IDF (tf in the cluster times
-    log(1 + A / frequency over all clusters)); each candidate phrase (a noun
-    chunk or verb phrase of a member quote) scores the weights of its terms,
-    so the label is the buyer's wording of what sets this theme apart.
+    Terms are weighted by tf in the cluster times log(1 + A / frequency over all
+    clusters); a term counts by how many of the theme's quotes use it (once a
+    theme has three or more), so one quote's rare words ("harmonic and melodic
+    minors") cannot name a theme of eight people. A phrase made only of the
+    round's common words ("use AI" in interviews about AI) names nothing.
     """
-    # A label names what several quotes share: a term counts by how many of the
-    # theme's quotes use it (once a theme has three or more), so one quote's rare
-    # words ("harmonic and melodic minors") cannot name a theme of eight people.
     shared = Counter(t for i in members for t in set(terms(insights[i].text, stop_words())))
     least = 2 if len(members) >= 3 else 1
     weight = {
-        t: shared[t] * math.log(1 + mean_terms / total[t]) for t in counts if shared[t] >= least
+        t: shared[t] * math.log(1 + stats.mean_terms / stats.total[t])
+        for t in counts
+        if shared[t] >= least
     }
-    best: tuple[float, str] | None = None
+    scored: dict[str, float] = {}
     for i in sorted(members, key=lambda m: (m != central, insights[m].key)):
         for phrase in insights[i].phrases:
             words = phrase.split()
             if len(words) > 6:
                 continue
             found = set(terms(phrase, stop_words()))
-            if not found or not any(t in weight for t in found):
+            if not any(t in weight for t in found) or found <= stats.common:
                 continue
             # Two to four words read as a label; one word ("AI", "students") rarely does.
             length_factor = 0.6 if len(words) == 1 else 1 / (1 + 0.2 * max(0, len(words) - 4))
             score = sum(weight.get(t, 0.0) for t in found) * length_factor
             score += 0.5 if i == central else 0.0
-            candidate = (-score, " ".join(words))
-            if best is None or candidate < best:
-                best = candidate
-    if best is None:
-        said = insights[central]
-        return said.summary or " ".join(said.text.split()[:6])
-    return best[1]
+            text = " ".join(words)
+            if score > scored.get(text, -1.0):
+                scored[text] = score
+    return sorted(((-s, t) for t, s in scored.items()))
+
+
+def label_choices(
+    members: Sequence[int],
+    insights: Sequence[Insight],
+    central: int,
+    counts: Counter[str],
+    stats: TermStats,
+    center: np.ndarray | None = None,
+    embed: Embed | None = None,
+) -> list[str]:
+    """Phrases of the cluster's quotes that name it, as said, best first.
+
+    The phrases richest in the theme's distinctive terms (class-based TF-IDF) are
+    the candidates; with ``embed``, those nearest the theme's centre in meaning
+    come first (KeyBERT's idea), so a broad theme is named by what most of its
+    quotes say rather than by the rare words two of them share.
+    """
+    ranked = _candidates(members, insights, central, counts, stats)
+    if not ranked:
+        ranked = _any_phrase(members, insights, stats)
+    said = insights[central]
+    fallback = " ".join(said.text.split()[:6])
+    if not ranked:
+        return [fallback]
+    if embed is None or center is None or len(ranked) == 1:
+        return [t for _, t in ranked] + [fallback]
+    top = -ranked[0][0]
+    # Generic phrases sit near every theme's centre; only phrases rich in what
+    # sets this theme apart may compete on meaning.
+    shortlist = [r for r in ranked[:LABEL_SHORTLIST] if -r[0] >= LABEL_TFIDF_FLOOR * top]
+    similarity = embed([t for _, t in shortlist]) @ center
+    order = sorted(
+        range(len(shortlist)),
+        key=lambda n: (
+            # A single word ("feeling", "job") names a theme only when nothing longer does.
+            len(shortlist[n][1].split()) == 1,
+            -(float(similarity[n]) + LABEL_TFIDF_SHARE * (-shortlist[n][0]) / top),
+            shortlist[n][1],
+        ),
+    )
+    chosen = [shortlist[n][1] for n in order]
+    return chosen + [t for _, t in ranked if t not in chosen] + [fallback]
+
+
+def _any_phrase(
+    members: Sequence[int], insights: Sequence[Insight], stats: TermStats
+) -> list[tuple[float, str]]:
+    """When no phrase carries a shared distinctive term: the members' phrases that
+    say more than the round's common words, the most used first."""
+    used: Counter[str] = Counter()
+    for i in members:
+        for phrase in insights[i].phrases:
+            found = set(terms(phrase, stop_words()))
+            if found and not found <= stats.common and len(phrase.split()) <= 6:
+                used[" ".join(phrase.split())] += 1
+    return sorted((-float(n), t) for t, n in used.items())
 
 
 def theme_from(
@@ -122,11 +194,14 @@ def theme_from(
     insights: Sequence[Insight],
     vectors: np.ndarray,
     counts: Counter[str],
-    total: Counter[str],
-    mean_terms: float,
+    stats: TermStats,
     settings: Settings,
+    embed: Embed | None = None,
+    taken: Collection[str] = (),
 ) -> Theme:
-    """A theme with its label, counts and MMR-chosen quotes."""
+    """A theme with its label, counts and MMR-chosen quotes; its label is not one
+    of ``taken`` (the labels of the persona's other themes of this kind) when the
+    quotes offer another."""
     members = sorted(cluster.members, key=lambda i: insights[i].key)
     member_vectors = vectors[members]
     center = centroid(member_vectors)
@@ -140,9 +215,12 @@ def theme_from(
         groups=[insights[i].participant for i in members],
     )
     chosen = [insights[members[p]] for p in picks]
+    choices = label_choices(members, insights, central, counts, stats, center, embed)
+    taken_lower = {t.lower() for t in taken}
+    label = next((c for c in choices if c.lower() not in taken_lower), choices[0])
     return Theme(
         kind=cluster.kind,
-        label=label_for(members, insights, central, counts, total, mean_terms),
+        label=label,
         participants=len({insights[i].participant for i in members}),
         mentions=len(members),
         quotes=tuple(Quote.of(i) for i in chosen),
