@@ -159,9 +159,22 @@ def test_render_personas_json_is_the_round(round_, settings, tmp_path):
 
 def test_render_insights_csv_has_the_contract_columns(round_, settings, tmp_path):
     write_round(round_, tmp_path, settings, formats=["csv"])
-    frame = pd.read_csv(tmp_path / "insights.csv")
-    assert list(frame.columns) == list(round_.insights[0].to_dict())
+    frame = pd.read_csv(tmp_path / "insights.csv", keep_default_na=False)
+    contract = list(round_.insights[0].to_dict())
+    assert list(frame.columns) == [*contract, "persona_id", "theme"]
     assert len(frame) == len(round_.insights)
+    # Every themed insight names its persona and theme; the others have empty cells.
+    expected = {
+        (i.text, i.line): (p.id, t.label)
+        for p in round_.personas
+        for t in p.themes
+        for i in t.insights
+    }
+    assert expected
+    for row in frame.itertuples():
+        assert (row.persona_id, row.theme) == expected.get(
+            (row.text, row.line), (row.persona_id, "")
+        )
     assert b"\r\n" not in (tmp_path / "insights.csv").read_bytes()
     themes = pd.read_csv(tmp_path / "themes.csv")
     assert list(themes.columns[:7]) == [
@@ -315,7 +328,7 @@ def test_render_parquet_round_trips(round_, settings, tmp_path):
     pytest.importorskip("pyarrow")
     write_round(round_, tmp_path, settings, formats=["parquet"])
     frame = pd.read_parquet(tmp_path / "insights.parquet")
-    assert list(frame.columns) == list(round_.insights[0].to_dict())
+    assert list(frame.columns) == [*round_.insights[0].to_dict(), "persona_id", "theme"]
     assert len(frame) == len(round_.insights)
 
 

@@ -30,6 +30,9 @@ INSIGHT_COLUMNS = (
     "score",
     "summary",
 )
+# After the contract's columns: where the insight went (empty when no persona holds
+# it, or its persona's themes do not), so a spreadsheet can filter by persona and theme.
+PLACEMENT_COLUMNS = ("persona_id", "theme")
 # One row per theme with its first quote, and where that quote stands.
 THEME_COLUMNS = (
     "persona_id",
@@ -57,11 +60,22 @@ WEASYPRINT_BROKEN = (
 
 
 def insights_frame(round_: Round) -> pd.DataFrame:
-    """The round's insights as a table with the contract's columns, even when empty."""
+    """The round's insights as a table with the contract's columns, even when empty,
+    then the persona and theme each insight is part of."""
     import pandas as pd
 
-    rows = [insight.to_dict() for insight in round_.insights]
-    return pd.DataFrame(rows, columns=list(INSIGHT_COLUMNS))
+    placed: dict[tuple[str, int, int, str], tuple[str, str]] = {}
+    for persona in round_.personas:
+        for insight in persona.unthemed:
+            placed[insight.key] = (persona.id, "")
+        for theme in persona.themes:
+            for insight in theme.insights:
+                placed[insight.key] = (persona.id, theme.label)
+    rows = [
+        {**i.to_dict(), **dict(zip(PLACEMENT_COLUMNS, placed.get(i.key, ("", "")), strict=True))}
+        for i in round_.insights
+    ]
+    return pd.DataFrame(rows, columns=[*INSIGHT_COLUMNS, *PLACEMENT_COLUMNS])
 
 
 def themes_frame(round_: Round) -> pd.DataFrame:
