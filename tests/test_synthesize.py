@@ -191,6 +191,24 @@ def test_noise_joins_a_cluster_only_inside_it():
     assert list(joined[5:]) == [0, -1]
 
 
+def test_a_loose_cluster_splits_into_its_tight_parts():
+    from persona_lab.cluster import cohesion, split_loose
+
+    def unit(*xs):
+        v = np.array(xs, dtype=np.float64)
+        return v / np.linalg.norm(v)
+
+    pair_a = [unit(1, 0.1, 0, 0), unit(1, -0.1, 0, 0)]
+    pair_b = [unit(0, 0, 1, 0.1), unit(0, 0, 1, -0.1)]
+    alone = [unit(0, 1, 0, 0)]
+    vectors = np.vstack([*pair_a, *pair_b, *alone])
+    assert cohesion(vectors) < 0.3
+    labels = split_loose(vectors, 0.7)
+    assert labels[0] == labels[1] and labels[2] == labels[3]
+    assert len({labels[0], labels[2], labels[4]}) == 3
+    assert cohesion(vectors[:2]) > 0.9 and cohesion(vectors[:1]) == 1.0
+
+
 def test_cluster_too_few_points_are_noise():
     assert list(cluster_labels(np.ones((1, 4)))) == [-1]
 

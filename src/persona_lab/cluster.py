@@ -110,6 +110,31 @@ def attach_noise(vectors: np.ndarray, labels: np.ndarray, min_similarity: float)
     return out
 
 
+def split_loose(vectors: np.ndarray, max_distance: float) -> np.ndarray:
+    """Groups of unit vectors whose mean cosine distance stays under ``max_distance``.
+
+    Average-linkage agglomerative clustering: deterministic, and on a dozen points
+    it finds the close pairs that HDBSCAN's density estimate misses.
+    """
+    if len(vectors) < 2:
+        return np.zeros(len(vectors), dtype=int)
+    from sklearn.cluster import AgglomerativeClustering
+
+    model = AgglomerativeClustering(
+        n_clusters=None, metric="cosine", linkage="average", distance_threshold=max_distance
+    )
+    return canonical(np.asarray(model.fit_predict(vectors.astype(np.float64)), dtype=int))
+
+
+def cohesion(vectors: np.ndarray) -> float:
+    """Mean cosine similarity between distinct unit vectors (1.0 for fewer than two)."""
+    n = len(vectors)
+    if n < 2:
+        return 1.0
+    total = vectors.sum(axis=0)
+    return float((total @ total - n) / (n * (n - 1)))
+
+
 def centroid(vectors: np.ndarray) -> np.ndarray:
     """Unit-length mean direction of some unit vectors."""
     if len(vectors) == 0:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..cluster import attach_noise, centroid, cluster_labels
+from ..cluster import attach_noise, centroid, cluster_labels, cohesion, split_loose
 from ..models import Insight, Quote, Theme
 from ..settings import Settings
 from .mmr import mmr
@@ -60,7 +60,39 @@ def clusters_of_kind(
             noise.append(index)
         else:
             groups.setdefault(int(label), []).append(index)
-    return [Cluster(kind, tuple(groups[k])) for k in sorted(groups)], noise
+    found: list[list[int]] = []
+    for key in sorted(groups):
+        kept, left = _cohesive(groups[key], vectors, settings)
+        found += kept
+        noise += left
+    return [Cluster(kind, tuple(members)) for members in found], sorted(noise)
+
+
+def _cohesive(
+    members: list[int], vectors: np.ndarray, settings: Settings
+) -> tuple[list[list[int]], list[int]]:
+    """A cluster whose quotes say one thing, or its tighter parts and the rest.
+
+    HDBSCAN's "eom" on a few dozen sentences often returns everything as one
+    cluster; on a card that reads as "11 of 14 interviews" share a theme they do
+    not. Such a cluster is split by average linkage on cosine distance, cut at
+    the cohesion bar (HDBSCAN itself splits a dozen points erratically); parts
+    too small or still too loose stay unthemed.
+    """
+    if cohesion(vectors[members]) >= settings.theme_min_cohesion:
+        return [members], []
+    labels = split_loose(vectors[members], 1.0 - settings.theme_min_cohesion)
+    parts: dict[int, list[int]] = {}
+    for index, label in zip(members, labels, strict=True):
+        parts.setdefault(int(label), []).append(index)
+    kept = [
+        parts[k]
+        for k in sorted(parts)
+        if len(parts[k]) >= settings.min_theme_size
+        and cohesion(vectors[parts[k]]) >= settings.theme_min_cohesion
+    ]
+    inside = {i for part in kept for i in part}
+    return kept, [i for i in members if i not in inside]
 
 
 @dataclass(frozen=True)
