@@ -117,6 +117,8 @@ def test_titles_are_found_in_self_introductions(blank_nlp, taxonomy, said, title
         "I'm the only decision-maker on this.",
         "As a person attending grad school, I read a lot.",
         "Honestly I'm not sure what I need.",
+        "Though I am a decent writer because I've had lots of practice, I often fail.",
+        "I'm in writer's groups",
     ],
 )
 def test_moods_and_places_are_not_titles(blank_nlp, taxonomy, said):

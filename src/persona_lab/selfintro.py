@@ -46,6 +46,7 @@ class IntroPatterns:
     job_suffixes: tuple[str, ...]
     not_jobs: frozenset[str]
     not_job_starts: frozenset[str]
+    not_title_ends: frozenset[str]
     max_tokens: int
 
     def looks_like_job(self, words: list[str]) -> bool:
@@ -94,6 +95,7 @@ def load_patterns() -> IntroPatterns:
         tuple(str(w) for w in data["job_suffixes"]),
         words("not_jobs"),
         words("not_job_starts"),
+        words("not_title_ends"),
         int(data["max_tokens"]),
     )
 
@@ -141,7 +143,7 @@ def title_after(doc: Doc, start: int, patterns: IntroPatterns, department: bool)
 
 def is_job(span: Span, trigger: Trigger, taxonomy: Taxonomy, patterns: IntroPatterns) -> bool:
     """Whether the words after a trigger name a job, not a mood ("I'm a nerd at heart")."""
-    if span[0].lower_ in patterns.not_job_starts:
+    if span[0].lower_ in patterns.not_job_starts or span[-1].lower_ in patterns.not_title_ends:
         return False
     if normalize(span.text, taxonomy).rule in _TRUSTED_RULES:
         return True
