@@ -105,7 +105,8 @@ def make_round(settings, people=PEOPLE) -> Round:
         insights += _insights_of(t, said)
     insights.sort(key=lambda i: i.key)
     vectors = FakeEmbedder().encode([i.text for i in insights])
-    personas, unassigned = build_personas(transcripts, insights, vectors, settings)
+    embed = FakeEmbedder().encode
+    personas, unassigned = build_personas(transcripts, insights, vectors, settings, embed)
     recorded = {**settings.to_dict(), "models": {"spacy": "blank", "embeddings": FakeEmbedder.name}}
     return Round(
         name="q3-discovery",
@@ -163,18 +164,18 @@ def test_render_insights_csv_has_the_contract_columns(round_, settings, tmp_path
     contract = list(round_.insights[0].to_dict())
     assert list(frame.columns) == [*contract, "persona_id", "theme"]
     assert len(frame) == len(round_.insights)
-    # Every themed insight names its persona and theme; the others have empty cells.
-    expected = {
-        (i.text, i.line): (p.id, t.label)
-        for p in round_.personas
-        for t in p.themes
-        for i in t.insights
-    }
-    assert expected
+    # Every insight names the persona that holds it and the theme it counts in;
+    # an unthemed one has an empty theme, an unassigned one empty cells.
+    expected: dict[tuple[str, int], tuple[str, str]] = {}
+    for persona in round_.personas:
+        for insight in persona.unthemed:
+            expected[(insight.text, insight.line)] = (persona.id, "")
+        for theme in persona.themes:
+            for insight in theme.insights:
+                expected[(insight.text, insight.line)] = (persona.id, theme.label)
+    assert any(theme for _, theme in expected.values())
     for row in frame.itertuples():
-        assert (row.persona_id, row.theme) == expected.get(
-            (row.text, row.line), (row.persona_id, "")
-        )
+        assert (row.persona_id, row.theme) == expected.get((row.text, row.line), ("", ""))
     assert b"\r\n" not in (tmp_path / "insights.csv").read_bytes()
     themes = pd.read_csv(tmp_path / "themes.csv")
     assert list(themes.columns[:7]) == [

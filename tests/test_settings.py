@@ -39,6 +39,8 @@ def test_settings_options_win_over_file(tmp_path):
         ("colour = 1\n", "unknown setting 'colour'"),
         ("min_participants = 0\n", "min_participants"),
         ('emerging = "drop"\n', "emerging"),
+        ("theme_min_cohesion = 1.0\n", "theme_min_cohesion"),
+        ("theme_min_cohesion = -2\n", "theme_min_cohesion"),
         ("not toml [", "cannot read settings"),
     ],
 )

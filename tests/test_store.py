@@ -397,6 +397,24 @@ def test_store_forget_removes_a_participant_everywhere(tmp_path):
             assert "Ann Lee" not in path.read_text("utf-8", errors="replace"), path
 
 
+def test_store_forget_names_themes_with_the_rounds_own_embedding_model(tmp_path, monkeypatch):
+    from persona_lab import pipeline
+
+    db = tmp_path / "s.db"
+    run_round([H1], name="2026-H1", db=db)
+    asked: list[str] = []
+
+    def load(model, **_):
+        asked.append(model)
+        return FakeEmbedder()
+
+    monkeypatch.setattr(pipeline, "load_embedder", load)
+    result = runner.invoke(app, ["forget", "Finn Cole", "--db", str(db), "--yes"])
+    assert result.exit_code == 0, result.output
+    # The round's vectors are FakeEmbedder's; the settings name another model.
+    assert asked == [FakeEmbedder.name]
+
+
 def test_store_forget_in_a_group_call_keeps_the_other_buyer(tmp_path):
     db = tmp_path / "s.db"
     run_round([H1], name="2026-H1", db=db)

@@ -101,8 +101,13 @@ def test_synthesize_theme_counts_distinct_participants(settings):
 
 def test_synthesize_same_input_gives_identical_json(settings):
     transcripts, insights, vectors = _round(PEOPLE)
-    first = [p.to_dict() for p in build_personas(transcripts, insights, vectors, settings)[0]]
-    second = [p.to_dict() for p in build_personas(transcripts, insights, vectors, settings)[0]]
+    embed = FakeEmbedder().encode  # theme labels are chosen by meaning, as in a run
+    first = [
+        p.to_dict() for p in build_personas(transcripts, insights, vectors, settings, embed)[0]
+    ]
+    second = [
+        p.to_dict() for p in build_personas(transcripts, insights, vectors, settings, embed)[0]
+    ]
     assert json.dumps(first) == json.dumps(second)
 
 

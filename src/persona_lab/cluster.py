@@ -85,9 +85,10 @@ def attach_noise(vectors: np.ndarray, labels: np.ndarray, min_similarity: float)
 
     HDBSCAN leaves many sentences as noise; one that is clearly near a theme
     belongs to it (as BERTopic's outlier reduction does). "Near" is at least
-    ``min_similarity`` to the centroid and at least as close as most of the cluster's
-    own members (RADIUS_QUANTILE): a broad cluster's centroid is similar to almost everything,
-    and attaching by the absolute bar alone grew one theme from 21 to 92 quotes.
+    ``min_similarity`` to the centroid and within the radius that holds three in
+    four of the cluster's own members (RADIUS_QUANTILE): a broad cluster's centroid
+    is similar to almost everything, and attaching by the absolute bar alone grew
+    one theme from 21 to 92 quotes.
     The rest stay noise.
     """
     found = sorted(set(labels.tolist()) - {-1})

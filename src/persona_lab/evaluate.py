@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import errors
 from .ingest.decode import transcript_lines
+from .ingest.labels import label_line, speaker_labels
 
 OTHER = "other"
 
@@ -58,29 +59,50 @@ class Report:
         }
 
 
-def _label(line: str) -> str:
-    head, sep, _ = line.partition(":")
-    return head.strip().lower() if sep else ""
+INTERVIEWER_LABELS = ("ai", "assistant", "interviewer")
+PARTICIPANT_LABELS = ("user", "participant")  # speakers however rarely they speak
 
 
-def _question_before(lines: Sequence[str], index: int, labels: Sequence[str]) -> str:
-    """The interviewer's whole turn before line ``index``, as extraction sees it.
+@dataclass(frozen=True)
+class _Transcript:
+    """A referenced file's lines, each line's label (lowercase, "" for none) and
+    what follows it, and the labels that are speakers, decided as ingest does
+    ("Let me ask you this: if..." names no speaker)."""
 
-    Extraction scores a participant's sentences with the previous turn's last
-    400 characters; an interviewer turn often spans lines ("That's interesting.
-    <blank> Walk me through...?"), so the question is on its last line, not its first.
-    """
-    start = next((j for j in range(index - 1, -1, -1) if _label(lines[j]) in labels), None)
-    if start is None:
-        return ""
-    turn: list[str] = []
-    for j in range(start, index):
-        if j > start and _label(lines[j]) and _label(lines[j]) not in labels:
-            break
-        text = lines[j].partition(":")[2] if j == start else lines[j]
-        if text.strip():
-            turn.append(text.strip())
-    return " ".join(turn)[-400:]
+    lines: list[str]
+    heads: list[str]
+    rests: list[str]
+    speakers: frozenset[str]
+
+    @classmethod
+    def read(cls, source: Path) -> _Transcript:
+        lines = transcript_lines(source.read_text("utf-8"))
+        found = [label_line(line) for line in lines]
+        named = [f.label for f in found if f is not None]
+        known = frozenset((*INTERVIEWER_LABELS, *PARTICIPANT_LABELS))
+        speakers = frozenset(s.casefold() for s in speaker_labels(named, known))
+        heads = [f.label.casefold() if f else "" for f in found]
+        rests = [f.rest if f else line for f, line in zip(found, lines, strict=True)]
+        return cls(lines, heads, rests, speakers)
+
+    def question_before(self, index: int, labels: Sequence[str]) -> str:
+        """The interviewer's whole turn before line ``index``, as extraction sees it.
+
+        Extraction scores a participant's sentences with the previous turn's last
+        400 characters; an interviewer turn often spans lines ("That's interesting.
+        <blank> Walk me through...?"), so the question is on its last line.
+        """
+        start = next((j for j in range(index - 1, -1, -1) if self.heads[j] in labels), None)
+        if start is None:
+            return ""
+        turn: list[str] = []
+        for j in range(start, index):
+            if j > start and self.heads[j] in self.speakers:
+                break
+            text = self.rests[j] if j == start else self.lines[j]
+            if text.strip():
+                turn.append(text.strip())
+        return " ".join(turn)[-400:]
 
 
 def load_examples(path: str | Path, interviews: str | Path | None = None) -> list[Example]:
@@ -97,7 +119,7 @@ def load_examples(path: str | Path, interviews: str | Path | None = None) -> lis
             str(path), f"cannot read the gold set ({exc}); check it is JSON lines"
         ) from exc
     folder = Path(interviews) if interviews else path.parent
-    cache: dict[str, list[str]] = {}
+    cache: dict[str, _Transcript] = {}
     examples: list[Example] = []
     for row in rows:
         if "text" in row:
@@ -110,10 +132,10 @@ def load_examples(path: str | Path, interviews: str | Path | None = None) -> lis
         if not source.is_file():
             continue
         if row["file"] not in cache:
-            cache[row["file"]] = transcript_lines(source.read_text("utf-8"))
-        lines = cache[row["file"]]
-        text = lines[row["line"] - 1][row["start"] : row["end"]]
-        question = _question_before(lines, row["line"] - 1, ("ai", "assistant", "interviewer"))
+            cache[row["file"]] = _Transcript.read(source)
+        transcript = cache[row["file"]]
+        text = transcript.lines[row["line"] - 1][row["start"] : row["end"]]
+        question = transcript.question_before(row["line"] - 1, INTERVIEWER_LABELS)
         examples.append(Example(text, row["label"], question, row["file"], path.stem))
     return examples
 

@@ -140,8 +140,8 @@ def _checked(settings: Settings) -> Settings:
         raise bad("min_theme_size", "must be 2 or more")
     if not 0 <= settings.mmr_diversity <= 1:
         raise bad("mmr_diversity", "must be between 0 and 1")
-    if not -1 <= settings.theme_min_cohesion <= 1:
-        raise bad("theme_min_cohesion", "must be between -1 and 1")
+    if not -1 <= settings.theme_min_cohesion < 1:
+        raise bad("theme_min_cohesion", "must be at least -1 and below 1")
     for name in ("batch_size", "embedding_batch_size"):
         if getattr(settings, name) < 1:
             raise bad(name, "must be 1 or more")

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import errors
 from ..diff.continuity import continued
 from ..models import Insight, Persona
 from ..settings import Settings, default_settings
@@ -170,12 +171,16 @@ def rebuild(store: Store, name: str, before: Before) -> None:
     round_ = load_round(store, name)
     settings = settings_of(round_.settings)
     vectors = round_vectors(store, round_)
-    # The embedder names themes as a run does (it loads its model on first use).
-    embedder = pipeline.load_embedder(
-        settings.embedding_model, batch_size=settings.embedding_batch_size
-    )
+    # Themes are named as the run named them: with the round's own embedding model
+    # (the one its vectors come from). Erasure never waits on a model: where it is
+    # not installed, themes are named by TF-IDF alone.
+    model = str(round_.settings.get("models", {}).get("embeddings", "")) or settings.embedding_model
+    try:
+        embed = pipeline.load_embedder(model, batch_size=settings.embedding_batch_size).encode
+    except errors.ModelMissingError:
+        embed = None
     personas, unassigned = build_personas(
-        round_.transcripts, round_.insights, vectors, settings, embedder.encode
+        round_.transcripts, round_.insights, vectors, settings, embed
     )
     avoid = {p.name.split()[0] for p in round_.participants if p.name.split()}
     personas = continued(

@@ -62,14 +62,14 @@ def clusters_of_kind(
             groups.setdefault(int(label), []).append(index)
     found: list[list[int]] = []
     for key in sorted(groups):
-        kept, left = _cohesive(groups[key], vectors, settings)
+        kept, left = _cohesive(groups[key], vectors, settings, size)
         found += kept
         noise += left
     return [Cluster(kind, tuple(members)) for members in found], sorted(noise)
 
 
 def _cohesive(
-    members: list[int], vectors: np.ndarray, settings: Settings
+    members: list[int], vectors: np.ndarray, settings: Settings, smallest: int
 ) -> tuple[list[list[int]], list[int]]:
     """A cluster whose quotes say one thing, or its tighter parts and the rest.
 
@@ -77,7 +77,8 @@ def _cohesive(
     cluster; on a card that reads as "11 of 14 interviews" share a theme they do
     not. Such a cluster is split by average linkage on cosine distance, cut at
     the cohesion bar (HDBSCAN itself splits a dozen points erratically); parts
-    too small or still too loose stay unthemed.
+    smaller than ``smallest`` (the clustering's own minimum) or still too loose
+    stay unthemed.
     """
     if cohesion(vectors[members]) >= settings.theme_min_cohesion:
         return [members], []
@@ -88,8 +89,7 @@ def _cohesive(
     kept = [
         parts[k]
         for k in sorted(parts)
-        if len(parts[k]) >= settings.min_theme_size
-        and cohesion(vectors[parts[k]]) >= settings.theme_min_cohesion
+        if len(parts[k]) >= smallest and cohesion(vectors[parts[k]]) >= settings.theme_min_cohesion
     ]
     inside = {i for part in kept for i in part}
     return kept, [i for i in members if i not in inside]
@@ -156,7 +156,7 @@ def _candidates(
                 continue
             # Two to four words read as a label; one word ("AI", "students") rarely does.
             length_factor = 0.6 if len(words) == 1 else 1 / (1 + 0.2 * max(0, len(words) - 4))
-            score = sum(weight.get(t, 0.0) for t in found) * length_factor
+            score = sum(weight.get(t, 0.0) for t in sorted(found)) * length_factor
             score += 0.5 if i == central else 0.0
             text = " ".join(words)
             if score > scored.get(text, -1.0):
@@ -184,7 +184,7 @@ def label_choices(
     if not ranked:
         ranked = _any_phrase(members, insights, stats)
     said = insights[central]
-    fallback = " ".join(said.text.split()[:6])
+    fallback = said.summary or " ".join(said.text.split()[:6])
     if not ranked:
         return [fallback]
     if embed is None or center is None or len(ranked) == 1:
@@ -199,7 +199,9 @@ def label_choices(
         key=lambda n: (
             # A single word ("feeling", "job") names a theme only when nothing longer does.
             len(shortlist[n][1].split()) == 1,
-            -(float(similarity[n]) + LABEL_TFIDF_SHARE * (-shortlist[n][0]) / top),
+            # Rounded: a phrase's vector differs in its last bits with its batch
+            # neighbours, which must not decide a label; the text breaks ties.
+            -round(float(similarity[n]) + LABEL_TFIDF_SHARE * (-shortlist[n][0]) / top, 4),
             shortlist[n][1],
         ),
     )
