@@ -316,3 +316,27 @@ def test_theme_label_with_embeddings_is_the_phrase_nearest_the_theme(settings):
     theme = theme_from(cluster, insights, vectors, counts[0], stats, settings, embed)
     assert seen and set(seen[0]) == {"manual reconciliation", "quarter close"}
     assert theme.label == "manual reconciliation"
+
+
+def test_a_theme_with_one_distinctive_phrase_still_chooses_by_meaning(settings):
+    from persona_lab.synthesize.themes import Cluster, term_frequencies, theme_from
+
+    texts = [
+        ("Relying on vendors for every fix slows us", ("vendor lock", "every fix")),
+        ("We keep relying on vendors to patch things", ("vendor lock", "patch things")),
+        ("The vendor lock means we wait weeks", ("vendor lock", "wait weeks")),
+    ]
+    insights = [_label_insight(i, t, p, f"p{i}") for i, (t, p) in enumerate(texts)]
+    vectors = FakeEmbedder().encode([i.text for i in insights])
+    cluster = Cluster("pain", (0, 1, 2))
+    counts, stats = term_frequencies([cluster], insights)
+    center = vectors.mean(axis=0) / np.linalg.norm(vectors.mean(axis=0))
+
+    def embed(phrases):
+        # Only "wait weeks" (shared by no other quote) is near the theme's meaning.
+        return np.stack([center if p == "wait weeks" else -center for p in phrases])
+
+    plain = theme_from(cluster, insights, vectors, counts[0], stats, settings)
+    chosen = theme_from(cluster, insights, vectors, counts[0], stats, settings, embed)
+    assert plain.label == "vendor lock"
+    assert chosen.label == "wait weeks"

@@ -21,6 +21,7 @@ LABEL_SHORTLIST = 12  # phrases by class-based TF-IDF whose meaning is compared 
 LABEL_TFIDF_SHARE = 0.3  # weight of the TF-IDF score (scaled to 1) beside the cosine
 COMMON_SHARE = 0.1  # a term in more of the round's themed quotes than this names no theme
 COMMON_MIN = 10  # ... and in at least this many (in a small round no word is common)
+LABEL_MIN_CHOICES = 3  # fewer TF-IDF candidates than this: the quotes' other phrases join
 LABEL_TFIDF_FLOOR = 0.4  # a phrase under this share of the best TF-IDF score is no candidate
 
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -181,18 +182,27 @@ def label_choices(
     quotes say rather than by the rare words two of them share.
     """
     ranked = _candidates(members, insights, central, counts, stats)
-    if not ranked:
-        ranked = _any_phrase(members, insights, stats)
     said = insights[central]
     fallback = said.summary or " ".join(said.text.split()[:6])
-    if not ranked:
-        return [fallback]
-    if embed is None or center is None or len(ranked) == 1:
-        return [t for _, t in ranked] + [fallback]
-    top = -ranked[0][0]
+    if embed is None or center is None:
+        plain = ranked or _any_phrase(members, insights, stats)
+        return [t for _, t in plain] + [fallback]
+    top = -ranked[0][0] if ranked else 0.0
     # Generic phrases sit near every theme's centre; only phrases rich in what
-    # sets this theme apart may compete on meaning.
-    shortlist = [r for r in ranked[:LABEL_SHORTLIST] if -r[0] >= LABEL_TFIDF_FLOOR * top]
+    # sets this theme apart compete on meaning with a TF-IDF share ...
+    shortlist = [
+        (-score / top, text)
+        for score, text in ranked[:LABEL_SHORTLIST]
+        if -score >= LABEL_TFIDF_FLOOR * top
+    ]
+    if len(shortlist) < LABEL_MIN_CHOICES:
+        # ... unless the theme shares too few distinctive words to offer a choice:
+        # then its quotes' other phrases compete on meaning alone.
+        have = {text for _, text in shortlist}
+        extra = [t for _, t in _any_phrase(members, insights, stats) if t not in have]
+        shortlist += [(0.0, t) for t in extra[:LABEL_SHORTLIST]]
+    if not shortlist:
+        return [fallback]
     similarity = embed([t for _, t in shortlist]) @ center
     order = sorted(
         range(len(shortlist)),
@@ -201,7 +211,7 @@ def label_choices(
             len(shortlist[n][1].split()) == 1,
             # Rounded: a phrase's vector differs in its last bits with its batch
             # neighbours, which must not decide a label; the text breaks ties.
-            -round(float(similarity[n]) + LABEL_TFIDF_SHARE * (-shortlist[n][0]) / top, 4),
+            -round(float(similarity[n]) + LABEL_TFIDF_SHARE * shortlist[n][0], 4),
             shortlist[n][1],
         ),
     )
