@@ -165,3 +165,33 @@ def test_extract_slow_files_are_reported_by_their_rate_not_their_size():
     # File 2 took 45 times its share; file 3 is long, and its time is in proportion.
     assert slow_files(seconds, words) == [2]
     assert slow_files({0: 5.0, 1: 50.0}, [1000, 1000], floor=60.0) == []
+
+
+def test_label_phrases_keep_meaningful_lead_words_and_skip_kind_words(blank_nlp):
+    from persona_lab.extract.summary import phrases
+
+    tab = hand_doc(
+        blank_nlp.vocab,
+        ["Another", "tab", "is", "a", "non-starter"],
+        deps=["det", "nsubj", "ROOT", "det", "attr"],
+        heads=[1, 2, 2, 4, 2],
+        pos=["DET", "NOUN", "AUX", "DET", "NOUN"],
+    )
+    assert "Another tab" in phrases(tab[:])
+    concern = hand_doc(
+        blank_nlp.vocab,
+        ["Admin", "capacity", "is", "my", "biggest", "concern"],
+        deps=["compound", "nsubj", "ROOT", "poss", "amod", "attr"],
+        heads=[1, 2, 2, 5, 5, 2],
+        pos=["NOUN", "NOUN", "AUX", "PRON", "ADJ", "NOUN"],
+    )
+    found = phrases(concern[:])
+    assert "Admin capacity" in found and "biggest concern" not in found
+    issues = hand_doc(
+        blank_nlp.vocab,
+        ["We", "have", "data", "quality", "issues"],
+        deps=["nsubj", "ROOT", "compound", "compound", "dobj"],
+        heads=[1, 1, 4, 4, 1],
+        pos=["PRON", "VERB", "NOUN", "NOUN", "NOUN"],
+    )
+    assert "data quality issues" in phrases(issues[:])

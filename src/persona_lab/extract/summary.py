@@ -12,6 +12,30 @@ if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
 LEADING_DROP = {"DET", "PRON", "CCONJ", "PUNCT", "PART", "ADP", "SCONJ", "AUX", "INTJ"}
+# Heads that restate the kind ("my biggest concern", "frustrating moments"): a chunk
+# with one names nothing unless another noun says what it is about ("data issues").
+KIND_HEADS = {
+    "concern",
+    "concerns",
+    "problem",
+    "problems",
+    "issue",
+    "issues",
+    "challenge",
+    "challenges",
+    "frustration",
+    "frustrations",
+    "worry",
+    "worries",
+    "priority",
+    "priorities",
+    "goal",
+    "goals",
+    "moment",
+    "moments",
+}
+# Leading words that carry the meaning: "another tab", "no visibility", "more time".
+KEEP_LEADING = {"another", "no", "more", "less", "fewer", "enough", "too", "extra"}
 WEAK_HEADS = {
     "thing",
     "things",
@@ -55,7 +79,11 @@ WEAK_HEADS = {
 
 
 def _trimmed(tokens: list[Token]) -> list[Token]:
-    while tokens and (tokens[0].pos_ in LEADING_DROP or tokens[0].is_stop):
+    while (
+        tokens
+        and tokens[0].lower_ not in KEEP_LEADING
+        and (tokens[0].pos_ in LEADING_DROP or tokens[0].is_stop)
+    ):
         tokens = tokens[1:]
     while tokens and (tokens[-1].is_punct or tokens[-1].pos_ in {"ADP", "CCONJ", "DET"}):
         tokens = tokens[:-1]
@@ -80,6 +108,10 @@ def phrases(sentence: Span, *, max_words: int = 6) -> tuple[str, ...]:
     for chunk in chunks:
         tokens = _trimmed(list(chunk))
         if not tokens or len(tokens) > max_words or tokens[-1].lower_ in WEAK_HEADS:
+            continue
+        if tokens[-1].lower_ in KIND_HEADS and not any(
+            t.pos_ in ("NOUN", "PROPN") for t in tokens[:-1]
+        ):
             continue
         if all(t.is_stop for t in tokens):
             continue
