@@ -195,3 +195,24 @@ def test_label_phrases_keep_meaningful_lead_words_and_skip_kind_words(blank_nlp)
         pos=["PRON", "VERB", "NOUN", "NOUN", "NOUN"],
     )
     assert "data quality issues" in phrases(issues[:])
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I pick one that I like , and I ask it to expand it .",
+        "It can be very good on general legal questions .",
+        "I will occasionally have it review a report I have written .",
+        "Or I will ask it for recipe ideas that target certain nutrients .",
+        "My workplace has started to use it much more often .",
+        "It gave me a list , which made me feel organized .",
+        "I recommended using AI to create custom tests for her .",
+        "I had to refer to graduate level textbooks .",
+    ],
+)
+def test_further_kinds_ignore_their_cue_words_in_other_senses(blank_nlp, settings, said):
+    words = said.split()
+    lemma = {"made": "make", "started": "start", "recommended": "recommend", "had": "have"}
+    lemmas = [lemma.get(w.lower(), w.lower()) for w in words]
+    kinds = {i.kind for i in _insights_of(blank_nlp, settings, words, lemmas)}
+    assert not kinds & {"decision", "metric", "trigger", "channel"}, kinds
