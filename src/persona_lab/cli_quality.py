@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .cli import ConfigOpt, _err, _handled, _settings, app
+from .cli import ConfigOpt, _err, _handled, _progress, _settings, app
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -26,7 +26,19 @@ InterviewsOpt = Annotated[
 ]
 
 
-def _featured(gold: list[Path], interviews: Path | None, settings: Settings) -> Any:
+LinearOpt = Annotated[
+    bool,
+    typer.Option(
+        "--linear",
+        help="A logistic regression over frozen sentence embeddings (seconds to train) "
+        "instead of fine-tuning the embedder's top layers (minutes; better F1).",
+    ),
+]
+
+
+def _featured(
+    gold: list[Path], interviews: Path | None, settings: Settings, tuned: bool, stage: Any
+) -> Any:
     from .embed import load_embedder
     from .evaluate import load_examples
     from .nlp import load_pipeline
@@ -39,14 +51,25 @@ def _featured(gold: list[Path], interviews: Path | None, settings: Settings) -> 
         raise typer.Exit(1)
     nlp = load_pipeline(settings.spacy_model, settings.spacy_fallback_models)
     embedder = load_embedder(settings.embedding_model, batch_size=settings.embedding_batch_size)
-    return featurize(examples, nlp, embedder, settings), embedder.name
+    return featurize(examples, nlp, embedder, settings, tuned=tuned, stage=stage), embedder
 
 
-def _figures(featured: Any, settings: Settings, embedder_name: str, c: float) -> dict[str, Any]:
-    from .train import cross_validated, predictions, reports_by_source, rule_predictions
+def _figures(
+    featured: Any, settings: Settings, embedder: Any, c: float, stage: Any
+) -> dict[str, Any]:
+    from .train import (
+        cross_validated,
+        cross_validated_tuned,
+        predictions,
+        reports_by_source,
+        rule_predictions,
+    )
 
     rules = reports_by_source(featured, rule_predictions(featured, settings), settings.kinds)
-    probabilities = cross_validated(featured, settings, embedder_name, c=c)
+    if featured.states:
+        probabilities = cross_validated_tuned(featured, settings, embedder, stage=stage)
+    else:
+        probabilities = cross_validated(featured, settings, embedder.name, c=c)
     learned = reports_by_source(featured, predictions(probabilities, settings), settings.kinds)
     return {"rules": rules, "classifier (5-fold, by call)": learned}
 
@@ -69,8 +92,9 @@ def eval_command(
     interviews: InterviewsOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
     c: Annotated[
-        float, typer.Option("--c", help="Inverse regularization of the classifier.")
+        float, typer.Option("--c", help="Inverse regularization of the linear classifier.")
     ] = 0.1,
+    linear: LinearOpt = False,
     config: ConfigOpt = None,
 ) -> None:
     """Precision, recall and F1 per kind, and a confusion table, for the cue patterns alone
@@ -78,10 +102,11 @@ def eval_command(
 
     Example: `persona-lab eval src/persona_lab/data/gold/gold.jsonl`
     """
-    with _handled():
+    with _handled(), _progress() as stage:
         settings = _settings(config)
-        featured, embedder_name = _featured(gold, interviews, settings)
-        _print_figures(_figures(featured, settings, embedder_name, c), as_json)
+        featured, embedder = _featured(gold, interviews, settings, not linear, stage)
+        figures = _figures(featured, settings, embedder, c, stage)
+    _print_figures(figures, as_json)
 
 
 @app.command("train")
@@ -92,8 +117,9 @@ def train_command(
         Path, typer.Option("--out", "-o", help="Where to write the classifier (.npz).")
     ] = Path("classifier.npz"),
     c: Annotated[
-        float, typer.Option("--c", help="Inverse regularization of the classifier.")
+        float, typer.Option("--c", help="Inverse regularization of the linear classifier.")
     ] = 0.1,
+    linear: LinearOpt = False,
     config: ConfigOpt = None,
 ) -> None:
     """Train the extraction classifier on labeled sentences, print its cross-validated
@@ -101,17 +127,18 @@ def train_command(
 
     Example: `persona-lab train src/persona_lab/data/gold/gold.jsonl --out my-classifier.npz`
     """
-    with _handled():
+    with _handled(), _progress() as stage:
         settings = _settings(config)
-        featured, embedder_name = _featured(gold, interviews, settings)
-        figures = _figures(featured, settings, embedder_name, c)
+        featured, embedder = _featured(gold, interviews, settings, not linear, stage)
+        figures = _figures(featured, settings, embedder, c, stage)
         _print_figures(figures, as_json=False)
-        from .train import train
+        from .train import train, train_tuned
 
         counts: dict[str, int] = {}
         for example in featured.examples:
             counts[example.label] = counts.get(example.label, 0) + 1
         metadata = {
+            "method": "linear" if linear else "tuned",
             "c": c,
             "examples": counts,
             "gold": sorted({e.source for e in featured.examples}),
@@ -120,6 +147,9 @@ def train_command(
                 for source, r in figures["classifier (5-fold, by call)"].items()
             },
         }
-        model = train(featured, settings, embedder_name, c=c, metadata=metadata)
+        if linear:
+            model = train(featured, settings, embedder.name, c=c, metadata=metadata)
+        else:
+            model = train_tuned(featured, settings, embedder, metadata=metadata, stage=stage)
         model.save(out)
         typer.echo(f"Wrote {out} ({len(featured.examples)} examples)")

@@ -12,11 +12,14 @@ import importlib
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from . import errors
+
+if TYPE_CHECKING:
+    from .extract.tuned import TunedTop
 
 
 class Embedder(Protocol):
@@ -54,6 +57,7 @@ class SentenceTransformerEmbedder:
         self.batch_size = batch_size
         self._path = resolve_model_path(model)
         self._model: Any = None
+        self._tuned: tuple[TunedTop, Any] | None = None
 
     def _load(self) -> Any:
         if self._model is None:
@@ -69,6 +73,62 @@ class SentenceTransformerEmbedder:
 
             self._model = SentenceTransformer(self._path, device="cpu")
         return self._model
+
+    def encode_tapped(self, texts: Sequence[str], top: TunedTop) -> tuple[np.ndarray, np.ndarray]:
+        """The sentences' embeddings and, from the same forward pass, the pooled output
+        of the classifier's tuned top layers (which read the hidden states below them)."""
+        import torch
+
+        from .extract.tuned import pooled, tuned_layers
+
+        model = self._load()
+        auto = model[0].auto_model
+        if self._tuned is None or self._tuned[0] is not top:
+            self._tuned = (top, tuned_layers(auto, top))
+        layers = self._tuned[1]
+        vectors, tapped = [], []
+        auto.config.output_hidden_states = True
+        try:
+            with torch.inference_mode():
+                for i in range(0, len(texts), self.batch_size):
+                    batch = list(texts[i : i + self.batch_size])
+                    out = model.forward(dict(model.preprocess(batch)))
+                    vectors.append(out["sentence_embedding"].numpy())
+                    states = out["all_layer_embeddings"][top.first]
+                    tapped.append(pooled(layers, states, out["attention_mask"]).numpy())
+        finally:
+            auto.config.output_hidden_states = False
+        if not vectors:
+            return np.zeros((0, 384), np.float32), np.zeros((0, 384), np.float32)
+        return (
+            np.concatenate(vectors).astype(np.float32),
+            np.concatenate(tapped).astype(np.float32),
+        )
+
+    def transformer(self) -> Any:
+        """The underlying transformer (its layers are what a tuned classifier copies)."""
+        return self._load()[0].auto_model
+
+    def hidden_states(
+        self, texts: Sequence[str], layer: int, progress: Callable[[int], None] | None = None
+    ) -> list[np.ndarray]:
+        """Each sentence's token states after ``layer`` layers (for fine-tuning above it)."""
+        import torch
+
+        model = self._load()
+        auto = model[0].auto_model
+        out: list[np.ndarray] = []
+        auto.config.output_hidden_states = True
+        try:
+            with torch.inference_mode():
+                for text in texts:
+                    result = model.forward(dict(model.preprocess([text])))
+                    out.append(result["all_layer_embeddings"][layer][0].numpy().copy())
+                    if progress is not None:
+                        progress(1)
+        finally:
+            auto.config.output_hidden_states = False
+        return out
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -94,6 +154,7 @@ class CachedEmbedder:
         self.inner = inner
         self.name = inner.name
         self._cache: dict[str, np.ndarray] = {}
+        self._tapped: dict[str, np.ndarray] = {}
 
     def encode(
         self, texts: Sequence[str], progress: Callable[[int], None] | None = None
@@ -111,6 +172,35 @@ class CachedEmbedder:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([self._cache[text_key(t)] for t in texts]).astype(np.float32)
 
+    def encode_tapped(
+        self,
+        texts: Sequence[str],
+        top: TunedTop,
+        progress: Callable[[int], None] | None = None,
+    ) -> np.ndarray:
+        """The tuned layers' pooled output per text (see ``SentenceTransformerEmbedder``);
+        the embeddings of the same pass are cached, so insights are not embedded again."""
+        tap = getattr(self.inner, "encode_tapped", None)
+        if tap is None:
+            raise errors.SettingsError(
+                f"the classifier fine-tunes layers of '{self.name}', which this embedder does "
+                "not expose; use a linear classifier (`persona-lab train --linear`) or "
+                'classifier = "none"'
+            )
+        missing = sorted({t for t in texts if text_key(t) not in self._tapped}, key=_by_length)
+        step = 256
+        for i in range(0, len(missing), step):
+            chunk = missing[i : i + step]
+            vectors, tapped = tap(chunk, top)
+            for text, vector, row in zip(chunk, vectors, tapped, strict=True):
+                self._cache.setdefault(text_key(text), vector)
+                self._tapped[text_key(text)] = row
+            if progress is not None:
+                progress(len(chunk))
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([self._tapped[text_key(t)] for t in texts]).astype(np.float32)
+
     def vectors_of(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """The cached vectors of those ``texts`` that are cached, by ``text_key``."""
         keys = {text_key(t) for t in texts}
@@ -122,6 +212,7 @@ class CachedEmbedder:
 
     def forget_all(self) -> None:
         self._cache.clear()
+        self._tapped.clear()
 
 
 def load_embedder(model: str, *, batch_size: int = 64) -> CachedEmbedder:

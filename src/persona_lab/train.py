@@ -8,12 +8,13 @@ from calls the model did not see), then fits on everything and writes the weight
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import errors
 from .embed import Embedder
 from .evaluate import OTHER, Example, Report, report
 from .extract import build_matcher, load_context, load_cues, score_span
@@ -25,8 +26,12 @@ from .extract.features import (
     feature_matrix,
     feature_names,
     prototype_vectors,
+    rule_features,
 )
 from .settings import Settings
+
+# Opens a progress bar: its name and total, and what advances it.
+Stage = Callable[[str, int], Callable[[int], None]]
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -39,10 +44,18 @@ class Featured:
     examples: tuple[Example, ...]
     rules: tuple[RuleEvidence, ...]
     features: np.ndarray
+    # Token states below the tuned layers, per example: empty unless fine-tuning.
+    states: tuple[np.ndarray, ...] = ()
 
 
 def featurize(
-    examples: Sequence[Example], nlp: Language, embedder: Embedder, settings: Settings
+    examples: Sequence[Example],
+    nlp: Language,
+    embedder: Embedder,
+    settings: Settings,
+    *,
+    tuned: bool = False,
+    stage: Stage | None = None,
 ) -> Featured:
     """The same features extraction builds, for labeled example sentences."""
     matcher, by_id = build_matcher(nlp.vocab, load_cues(settings.kinds))
@@ -56,7 +69,90 @@ def featurize(
         rules.append(evidence(scored, asked, example.text, words))
     vectors = embedder.encode([e.text for e in examples])
     features = feature_matrix(rules, vectors, prototype_vectors(embedder), settings.kinds)
-    return Featured(tuple(examples), tuple(rules), features)
+    texts = [e.text for e in examples]
+    states = _hidden_states(embedder, texts, stage) if tuned else []
+    return Featured(tuple(examples), tuple(rules), features, tuple(states))
+
+
+def _transformer(embedder: Embedder) -> Any:
+    inner = getattr(embedder, "inner", embedder)
+    if not hasattr(inner, "transformer"):
+        raise errors.SettingsError(
+            f"'{embedder.name}' exposes no transformer layers to fine-tune; "
+            "train a linear classifier with `persona-lab train --linear`"
+        )
+    return inner
+
+
+def _hidden_states(embedder: Embedder, texts: list[str], stage: Stage | None) -> list[np.ndarray]:
+    from .tune import FIRST_TUNED
+
+    bar = stage("Reading hidden states", len(texts)) if stage else None
+    states: list[np.ndarray] = _transformer(embedder).hidden_states(texts, FIRST_TUNED, bar)
+    return states
+
+
+def cross_validated_tuned(
+    featured: Featured,
+    settings: Settings,
+    embedder: Embedder,
+    *,
+    k: int = 5,
+    stage: Stage | None = None,
+) -> np.ndarray:
+    """Out-of-fold probabilities of the fine-tuned classifier, each fold tuned afresh."""
+    from .tune import EPOCHS, fit_tuned, tuned_probabilities
+
+    auto_model = _transformer(embedder).transformer()
+    labels = [e.label for e in featured.examples]
+    groups = [f"{e.source}:{e.group}" for e in featured.examples]
+    rules = rule_features(featured.rules, settings.kinds)
+    weights = source_weights(featured.examples)
+    out = np.zeros((len(labels), len(CLASSES)))
+    bar = stage(f"Tuning {k} folds", EPOCHS * (k - 1) * len(labels)) if stage else None
+    for held in _folds(groups, k, settings.seed):
+        train_rows = np.setdiff1d(np.arange(len(labels)), held)
+        model = fit_tuned(
+            rules[train_rows],
+            [featured.states[i] for i in train_rows],
+            [labels[i] for i in train_rows],
+            weights[train_rows],
+            auto_model,
+            settings.kinds,
+            embedder.name,
+            seed=settings.seed,
+            progress=bar,
+        )
+        held_states = [featured.states[i] for i in held]
+        out[held] = tuned_probabilities(model, rules[held], held_states, auto_model)
+    return out
+
+
+def train_tuned(
+    featured: Featured,
+    settings: Settings,
+    embedder: Embedder,
+    *,
+    metadata: dict[str, Any] | None = None,
+    stage: Stage | None = None,
+) -> Classifier:
+    """The fine-tuned classifier fitted on every example."""
+    from .tune import EPOCHS, fit_tuned
+
+    return fit_tuned(
+        rule_features(featured.rules, settings.kinds),
+        list(featured.states),
+        [e.label for e in featured.examples],
+        source_weights(featured.examples),
+        _transformer(embedder).transformer(),
+        settings.kinds,
+        embedder.name,
+        seed=settings.seed,
+        metadata=metadata,
+        progress=stage("Tuning on every sentence", EPOCHS * len(featured.examples))
+        if stage
+        else None,
+    )
 
 
 def rule_predictions(featured: Featured, settings: Settings) -> list[str]:

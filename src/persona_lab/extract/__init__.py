@@ -20,7 +20,13 @@ from ..embed import CachedEmbedder, Embedder
 from ..models import Insight, Transcript
 from ..settings import Settings
 from .classifier import Classifier, decide
-from .features import RuleEvidence, evidence, feature_matrix, prototype_vectors
+from .features import (
+    RuleEvidence,
+    evidence,
+    feature_matrix,
+    prototype_vectors,
+    tuned_feature_matrix,
+)
 from .patterns import Cue, load_common, load_context, load_cues
 from .score import Scored, score_sentence
 from .summary import phrases, summary
@@ -204,13 +210,14 @@ def classify(
     if classifier is None or embedder is None:
         return [c.scored.best(settings.thresholds) for c in found]
     texts = [c.text for c in found]
-    if isinstance(embedder, CachedEmbedder):
-        vectors = embedder.encode(texts, progress=progress)
+    cached = embedder if isinstance(embedder, CachedEmbedder) else CachedEmbedder(embedder)
+    rows = [c.evidence for c in found]
+    if classifier.tuned is not None:
+        tapped = cached.encode_tapped(texts, classifier.tuned, progress=progress)
+        features = tuned_feature_matrix(rows, tapped, settings.kinds)
     else:
-        vectors = embedder.encode(texts)
-    features = feature_matrix(
-        [c.evidence for c in found], vectors, prototype_vectors(embedder), settings.kinds
-    )
+        vectors = cached.encode(texts, progress=progress)
+        features = feature_matrix(rows, vectors, prototype_vectors(cached), settings.kinds)
     if found and features.shape[1] != len(classifier.feature_names):
         raise errors.SettingsError(
             "the classifier was trained for other kinds or embeddings; retrain it with "

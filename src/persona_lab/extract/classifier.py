@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .. import errors
+from .tuned import TunedTop
 
 SHIPPED = "shipped"
 NONE = "none"
@@ -34,6 +35,9 @@ class Classifier:
     scale: np.ndarray  # (features,)
     embedder: str
     metadata: dict[str, Any] = field(default_factory=dict, compare=False)
+    # Fine-tuned top layers of the embedder: their pooled output replaces the
+    # sentence embedding among the features. None: a linear model over the embedding.
+    tuned: TunedTop | None = field(default=None, compare=False)
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
         """Class probabilities, one row per sentence, columns in ``classes`` order."""
@@ -45,17 +49,18 @@ class Classifier:
         return e / e.sum(axis=1, keepdims=True)
 
     def save(self, path: str | Path) -> None:
-        np.savez_compressed(
-            Path(path),
-            classes=np.array(self.classes),
-            feature_names=np.array(self.feature_names),
-            weights=self.weights.astype(np.float32),
-            bias=self.bias.astype(np.float32),
-            mean=self.mean.astype(np.float32),
-            scale=self.scale.astype(np.float32),
-            embedder=np.array(self.embedder),
-            metadata=np.array(json.dumps(self.metadata, sort_keys=True)),
-        )
+        arrays: dict[str, np.ndarray] = {
+            "classes": np.array(self.classes),
+            "feature_names": np.array(self.feature_names),
+            "weights": self.weights.astype(np.float32),
+            "bias": self.bias.astype(np.float32),
+            "mean": self.mean.astype(np.float32),
+            "scale": self.scale.astype(np.float32),
+            "embedder": np.array(self.embedder),
+            "metadata": np.array(json.dumps(self.metadata, sort_keys=True)),
+            **(self.tuned.arrays() if self.tuned else {}),
+        }
+        np.savez_compressed(Path(path), **arrays)  # type: ignore[arg-type]
 
 
 def fit(
@@ -125,6 +130,7 @@ def load_classifier(setting: str, embedder_name: str) -> Classifier | None:
                 scale=data["scale"],
                 embedder=str(data["embedder"]),
                 metadata=json.loads(str(data["metadata"])),
+                tuned=TunedTop.from_arrays(data),
             )
     except (OSError, KeyError, ValueError) as exc:
         raise errors.SettingsError(

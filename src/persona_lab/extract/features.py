@@ -94,6 +94,17 @@ def feature_names(kinds: Sequence[str], dims: int) -> list[str]:
     )
 
 
+def tuned_feature_names(kinds: Sequence[str], dims: int) -> list[str]:
+    return rule_feature_names(kinds) + [f"tuned_{i}" for i in range(dims)]
+
+
+def tuned_feature_matrix(
+    rows: Sequence[RuleEvidence], tapped: np.ndarray, kinds: Sequence[str]
+) -> np.ndarray:
+    """Rule features beside the pooled output of the classifier's tuned layers."""
+    return np.hstack([rule_features(rows, kinds), tapped]).astype(np.float32)
+
+
 def feature_matrix(
     rows: Sequence[RuleEvidence],
     vectors: np.ndarray,
