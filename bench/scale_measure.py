@@ -103,6 +103,14 @@ class SentenceRecorder(CachedEmbedder):
             self.sentences.update(dict.fromkeys(texts))
         return super().encode(texts, progress)
 
+    def encode_tapped(
+        self, texts: Sequence[str], top: Any, progress: Callable[[int], None] | None = None
+    ) -> Any:
+        """The tuned classifier scores through this pass instead of ``encode``."""
+        if SCORING in self.clock.totals and progress is not None:
+            self.sentences.update(dict.fromkeys(texts))
+        return super().encode_tapped(texts, top, progress)
+
 
 def settings_with_workers(workers: int) -> tuple[Settings, int | None]:
     """The defaults, with ``workers`` spaCy processes when the setting exists."""

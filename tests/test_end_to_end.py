@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
@@ -178,16 +179,23 @@ def test_end_to_end_worker_processes_give_the_round_of_one_process(demo_round, m
     assert started == [len(single.transcripts)]
 
     def shown(round_):
-        """What a reader sees; the order of two near-tied quotes may differ, as the
-        vectors computed on one thread differ from two threads' in the last bits."""
+        """What a reader sees; the order of two near-tied quotes may differ, and a score
+        in its fourth decimal, as the vectors computed on one thread in batches of other
+        neighbours differ from two threads' in the last bits (the tuned layers carry
+        that to about 1e-4 of a probability)."""
         personas = []
         for p in round_.to_dict()["personas"]:
             for theme in p["themes"]:
                 theme["quotes"] = sorted(q["text"] for q in theme["quotes"])
             personas.append(p)
-        return personas, [i.to_dict() for i in round_.insights]
+        insights = [i.to_dict() for i in round_.insights]
+        scores = [insight.pop("score") for insight in insights]
+        return personas, insights, scores
 
-    assert shown(pooled) == shown(single)
+    *same, pooled_scores = shown(pooled)
+    *expected, single_scores = shown(single)
+    assert same == expected
+    assert np.allclose(pooled_scores, single_scores, atol=1e-3)
 
 
 def test_end_to_end_installed_pipeline_version_is_the_loaded_ones():

@@ -197,6 +197,53 @@ def test_label_phrases_keep_meaningful_lead_words_and_skip_kind_words(blank_nlp)
     assert "data quality issues" in phrases(issues[:])
 
 
+def test_label_phrases_drop_light_verbs_stray_lead_words_quotes_and_half_words(blank_nlp):
+    from spacy.tokens import Doc
+
+    from persona_lab.extract.summary import phrases
+
+    students = hand_doc(
+        blank_nlp.vocab,
+        ["I", "like", "my", "students", "and", "debugging", "AI", "code"],
+        deps=["nsubj", "ROOT", "poss", "dobj", "cc", "conj", "compound", "dobj"],
+        heads=[1, 1, 3, 1, 1, 1, 7, 5],
+        pos=["PRON", "VERB", "PRON", "NOUN", "CCONJ", "VERB", "PROPN", "NOUN"],
+    )
+    found = phrases(students[:])
+    assert "like my students" not in found and "students" in found
+    assert "debugging AI code" in found  # a verb that says what was done stays
+    puns = hand_doc(
+        blank_nlp.vocab,
+        ["jokes", ",", "i.e.", ",", "puns"],
+        deps=["ROOT", "punct", "advmod", "punct", "appos"],
+        heads=[0, 0, 4, 4, 0],
+        pos=["NOUN", "PUNCT", "X", "PUNCT", "NOUN"],
+    )
+    assert not any(p.startswith("i.e.") for p in phrases(puns[:]))
+    quoted = hand_doc(
+        blank_nlp.vocab,
+        ["I", "do", "n't", "'", "trust", "'", "AI"],
+        deps=["nsubj", "aux", "neg", "punct", "ROOT", "punct", "dobj"],
+        heads=[4, 4, 4, 4, 4, 4, 4],
+        pos=["PRON", "AUX", "PART", "PUNCT", "VERB", "PUNCT", "PROPN"],
+    )
+    assert not any("'" in p for p in phrases(quoted[:]))
+    words = ["We", "built", "an", "in", "-", "house", "AI", "tool"]
+    spaces = [True, True, True, False, False, True, True, False]
+    house = Doc(
+        blank_nlp.vocab,
+        words=words,
+        spaces=spaces,
+        deps=["nsubj", "ROOT", "det", "amod", "punct", "amod", "compound", "dobj"],
+        heads=[1, 1, 7, 7, 7, 7, 7, 1],
+        pos=["PRON", "VERB", "DET", "ADP", "PUNCT", "NOUN", "PROPN", "NOUN"],
+        sent_starts=[True] + [False] * 7,
+    )
+    found = phrases(house[:])
+    assert "in-house AI tool" in found
+    assert not any(p.startswith("house") for p in found)
+
+
 @pytest.mark.parametrize(
     "said",
     [

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.slow
 GOLD = ROOT / "src" / "persona_lab" / "data" / "gold" / "gold.jsonl"
 # Cross-validated F1 of the fine-tuned classifier on the project's gold set (5 folds by call),
 # as measured on 2026-11-27 (BENCHMARKS.md); a fall of more than 0.03 fails.
-MEASURED = {"pain": 0.811, "goal": 0.889, "objection": 0.677}
+MEASURED = {"pain": 0.812, "goal": 0.914, "objection": 0.704}
 TOLERANCE = 0.03
 
 

@@ -272,6 +272,24 @@ def test_theme_label_is_never_only_the_rounds_common_words(settings):
         assert "Excel" in theme.label
 
 
+def test_one_participants_repeated_words_do_not_name_a_shared_theme(settings):
+    from persona_lab.synthesize.themes import Cluster, term_frequencies, theme_from
+
+    said = [
+        ("The images show potted plants in odd places", ("potted plants",), "p0"),
+        ("They are not real potted plants at all", ("real potted plants",), "p0"),
+        ("I get stuck on creative blocks every week", ("creative blocks",), "p1"),
+        ("Creative blocks stall my drafts for days", ("creative blocks",), "p2"),
+        ("Some weeks my ideas just dry up", ("ideas",), "p3"),
+    ] + [(f"Creative writing prompts help {n}", ("writing prompts",), f"q{n}") for n in range(8)]
+    insights = [_label_insight(i, t, p, who) for i, (t, p, who) in enumerate(said)]
+    vectors = FakeEmbedder().encode([i.text for i in insights])
+    blocks, prompts = Cluster("pain", (0, 1, 2, 3, 4)), Cluster("pain", tuple(range(5, len(said))))
+    counts, stats = term_frequencies([blocks, prompts], insights)
+    theme = theme_from(blocks, insights, vectors, counts[0], stats, settings)
+    assert theme.label == "creative blocks"
+
+
 def test_two_themes_of_a_kind_get_different_labels(settings):
     from persona_lab.synthesize.themes import Cluster, term_frequencies, theme_from
 

@@ -81,9 +81,23 @@ def test_fit_tuned_learns_and_round_trips_through_npz(tiny_bert, tmp_path):
     assert np.allclose(again, probabilities, atol=1e-5)
 
 
+def _zeros(bert) -> dict[str, np.ndarray]:
+    from persona_lab.extract.tuned import base_layers
+
+    return {
+        n: np.zeros(tuple(p.shape), np.float16) for n, p in base_layers(bert, 2).named_parameters()
+    }
+
+
 def test_tuned_layers_that_do_not_fit_the_model_are_refused(tiny_bert):
-    with pytest.raises(ValueError, match="do not fit"):
+    with pytest.raises(ValueError, match="parameter"):
         tuned_layers(tiny_bert, TunedTop(1, {"0.no.such.weight": np.zeros(3, np.float16)}))
+    names = [
+        n for n, _ in tuned_layers(tiny_bert, TunedTop(2, _zeros(tiny_bert))).named_parameters()
+    ]
+    wrong = {n: np.zeros(5, np.float16) for n in names}  # the right names, another width
+    with pytest.raises(ValueError, match="is \\("):
+        tuned_layers(tiny_bert, TunedTop(2, wrong))
     with pytest.raises(ValueError, match="no transformer layer 7"):
         tuned_layers(tiny_bert, TunedTop(7, {}))
 
@@ -119,11 +133,15 @@ def test_the_tapped_pass_caches_both_outputs():
     assert inner.passes == [["a", "bb"]]  # each distinct text once
     cached.encode_tapped(["a"], top)
     assert len(inner.passes) == 1
+    cached.encode_tapped(["a"], TunedTop(3, {}))  # another classifier's layers: computed anew
+    assert len(inner.passes) == 2
+    cached.encode_tapped(["a"], top)
+    assert len(inner.passes) == 3
     # The embeddings of the same pass are kept: insights need not be embedded again.
     assert len(cached.vectors_of(["a", "bb", "c"])) == 2
     cached.forget_all()
     cached.encode_tapped(["a"], top)
-    assert len(inner.passes) == 2
+    assert len(inner.passes) == 4
 
 
 @pytest.mark.slow
@@ -154,3 +172,56 @@ def test_train_writes_a_tuned_classifier_that_a_run_uses(tmp_path):
     ran = runner.invoke(app, ["run", str(DEMO), "--out", str(out), "--config", str(config)])
     assert ran.exit_code == 0, ran.output
     assert json.loads((out / "personas.json").read_text("utf-8"))["personas"]
+
+
+def test_a_linear_companion_is_blended_in_and_round_trips(tiny_bert, tmp_path):
+    from dataclasses import replace
+
+    from persona_lab.extract.classifier import fit
+    from persona_lab.tune import fit_tuned
+
+    states, labels = _toy_states(3)
+    rules = _rules(len(states))
+    tuned = fit_tuned(
+        rules, states, labels, np.ones(len(labels)), tiny_bert, KINDS, "tiny",
+        first=2, epochs=1,
+    )  # fmt: skip
+    flat = np.stack([s.mean(axis=0) for s in states])
+    linear = fit(flat, labels, CLASSES, [f"f{i}" for i in range(DIMS)], "tiny", c=10.0)
+    both = replace(tuned, linear=linear, linear_weight=0.25)
+    features = np.hstack([rules, flat]).astype(np.float32)  # any rows of the right width
+    expected = 0.75 * tuned.probabilities(features) + 0.25 * linear.probabilities(flat)
+    assert np.allclose(both.blended(features, flat), expected)
+    assert np.allclose(both.blended(features, None), tuned.probabilities(features))
+
+    path = tmp_path / "both.npz"
+    both.save(path)
+    loaded = load_classifier(str(path), "tiny")
+    assert loaded is not None and loaded.linear is not None and loaded.tuned is not None
+    assert loaded.linear_weight == pytest.approx(0.25)
+    assert np.allclose(loaded.blended(features, flat), expected, atol=1e-5)
+
+
+@pytest.mark.slow
+def test_the_tapped_pass_scores_as_training_measured(settings):
+    """Run time (one forward pass, batched) and training (stored states, one by one) feed
+    the shipped tuned layers the same states; the pass's embeddings are encode()'s."""
+    from persona_lab.embed import SentenceTransformerEmbedder
+    from persona_lab.extract.tuned import pooled_arrays
+
+    model = load_classifier("shipped", settings.embedding_model)
+    assert model is not None and model.tuned is not None
+    embedder = SentenceTransformerEmbedder(settings.embedding_model)
+    texts = [
+        "Every Monday I lose three hours pulling numbers into spreadsheets.",
+        "If there's no SOC 2 report, that's a deal-breaker.",
+        "Thanks for having me.",
+        "I want to walk into the board meeting and trust the number.",
+    ]
+    vectors, tapped = embedder.encode_tapped(texts, model.tuned)
+    states = embedder.hidden_states(texts, model.tuned.first)
+    stored = pooled_arrays(tuned_layers(embedder.transformer(), model.tuned), states)
+    assert np.allclose(tapped, stored, atol=1e-4)
+    assert np.allclose(vectors, embedder.encode(texts), atol=1e-5)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert embedder.transformer().config.output_hidden_states is False  # put back

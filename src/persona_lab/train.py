@@ -74,21 +74,23 @@ def featurize(
     return Featured(tuple(examples), tuple(rules), features, tuple(states))
 
 
-def _transformer(embedder: Embedder) -> Any:
+def _tunable(embedder: Embedder) -> tuple[Any, Any, int]:
+    """The embedder that exposes its layers, its transformer, and the first layer to tune."""
+    from .extract.tuned import first_tuned
+    from .tune import TUNED_LAYERS
+
     inner = getattr(embedder, "inner", embedder)
-    if not hasattr(inner, "transformer"):
-        raise errors.SettingsError(
-            f"'{embedder.name}' exposes no transformer layers to fine-tune; "
-            "train a linear classifier with `persona-lab train --linear`"
-        )
-    return inner
+    auto_model = inner.transformer() if hasattr(inner, "transformer") else None
+    first = first_tuned(auto_model, TUNED_LAYERS) if auto_model is not None else None
+    if first is None:
+        raise errors.SettingsError(errors.NOT_TUNABLE.format(name=embedder.name))
+    return inner, auto_model, first
 
 
 def _hidden_states(embedder: Embedder, texts: list[str], stage: Stage | None) -> list[np.ndarray]:
-    from .tune import FIRST_TUNED
-
+    inner, _, first = _tunable(embedder)
     bar = stage("Reading hidden states", len(texts)) if stage else None
-    states: list[np.ndarray] = _transformer(embedder).hidden_states(texts, FIRST_TUNED, bar)
+    states: list[np.ndarray] = inner.hidden_states(texts, first, bar)
     return states
 
 
@@ -98,12 +100,14 @@ def cross_validated_tuned(
     embedder: Embedder,
     *,
     k: int = 5,
+    c: float = 0.1,
     stage: Stage | None = None,
 ) -> np.ndarray:
-    """Out-of-fold probabilities of the fine-tuned classifier, each fold tuned afresh."""
-    from .tune import EPOCHS, fit_tuned, tuned_probabilities
+    """Out-of-fold probabilities of the fine-tuned classifier, each fold tuned afresh,
+    blended with the linear model's as the shipped classifier blends them."""
+    from .tune import EPOCHS, LINEAR_WEIGHT, fit_tuned, tuned_probabilities
 
-    auto_model = _transformer(embedder).transformer()
+    _, auto_model, first = _tunable(embedder)
     labels = [e.label for e in featured.examples]
     groups = [f"{e.source}:{e.group}" for e in featured.examples]
     rules = rule_features(featured.rules, settings.kinds)
@@ -121,11 +125,14 @@ def cross_validated_tuned(
             settings.kinds,
             embedder.name,
             seed=settings.seed,
+            first=first,
             progress=bar,
         )
         held_states = [featured.states[i] for i in held]
         out[held] = tuned_probabilities(model, rules[held], held_states, auto_model)
-    return out
+    linear = cross_validated(featured, settings, embedder.name, k=k, c=c)
+    blended: np.ndarray = (1 - LINEAR_WEIGHT) * out + LINEAR_WEIGHT * linear
+    return blended
 
 
 def train_tuned(
@@ -133,26 +140,33 @@ def train_tuned(
     settings: Settings,
     embedder: Embedder,
     *,
+    c: float = 0.1,
     metadata: dict[str, Any] | None = None,
     stage: Stage | None = None,
 ) -> Classifier:
-    """The fine-tuned classifier fitted on every example."""
-    from .tune import EPOCHS, fit_tuned
+    """The fine-tuned classifier fitted on every example, with its linear companion."""
+    from dataclasses import replace
 
-    return fit_tuned(
+    from .tune import EPOCHS, LINEAR_WEIGHT, fit_tuned
+
+    _, auto_model, first = _tunable(embedder)
+    tuned = fit_tuned(
         rule_features(featured.rules, settings.kinds),
         list(featured.states),
         [e.label for e in featured.examples],
         source_weights(featured.examples),
-        _transformer(embedder).transformer(),
+        auto_model,
         settings.kinds,
         embedder.name,
         seed=settings.seed,
+        first=first,
         metadata=metadata,
         progress=stage("Tuning on every sentence", EPOCHS * len(featured.examples))
         if stage
         else None,
     )
+    linear = train(featured, settings, embedder.name, c=c)
+    return replace(tuned, linear=linear, linear_weight=LINEAR_WEIGHT)
 
 
 def rule_predictions(featured: Featured, settings: Settings) -> list[str]:

@@ -212,9 +212,14 @@ def classify(
     texts = [c.text for c in found]
     cached = embedder if isinstance(embedder, CachedEmbedder) else CachedEmbedder(embedder)
     rows = [c.evidence for c in found]
+    linear_features = None
     if classifier.tuned is not None:
         tapped = cached.encode_tapped(texts, classifier.tuned, progress=progress)
         features = tuned_feature_matrix(rows, tapped, settings.kinds)
+        if classifier.linear is not None:  # the embeddings came with the same pass
+            vectors = cached.encode(texts)
+            prototypes = prototype_vectors(cached)
+            linear_features = feature_matrix(rows, vectors, prototypes, settings.kinds)
     else:
         vectors = cached.encode(texts, progress=progress)
         features = feature_matrix(rows, vectors, prototype_vectors(cached), settings.kinds)
@@ -223,8 +228,9 @@ def classify(
             "the classifier was trained for other kinds or embeddings; retrain it with "
             '`persona-lab train` or set classifier = "none"'
         )
+    probabilities = classifier.blended(features, linear_features)
     thresholds = {k: settings.thresholds.get(k, 0.5) for k in settings.kinds}
-    return decide(classifier.probabilities(features), classifier.classes, thresholds)
+    return decide(probabilities, classifier.classes, thresholds)
 
 
 def insights_from_docs(

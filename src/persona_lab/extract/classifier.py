@@ -1,9 +1,11 @@
-"""A small logistic-regression classifier over rule features and sentence embeddings.
+"""The extraction classifier: a softmax head over rule features and the sentence's meaning.
 
-Trained on the project's own labeled sentences (``persona-lab train``) and shipped
-as plain arrays in ``data/classifier.npz`` (never a pickle), so it loads with
-NumPy alone. Its probabilities are the one score that combines the cue patterns,
-the interviewer's question, the prototypes and the sentence's meaning.
+The shipped one reads the meaning through the embedder's fine-tuned top layers
+(``tuned.py``) and blends in a logistic regression over the frozen embedding;
+``persona-lab train --linear`` makes the regression alone. Trained on the
+project's own labeled sentences and shipped as plain arrays in
+``data/classifier.npz`` (never a pickle). Its probabilities are the one score
+that combines the cue patterns, the interviewer's question and the sentence.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from .. import errors
 from .tuned import TunedTop
 
 SHIPPED = "shipped"
+LINEAR = "linear__"
 NONE = "none"
 
 
@@ -38,6 +41,11 @@ class Classifier:
     # Fine-tuned top layers of the embedder: their pooled output replaces the
     # sentence embedding among the features. None: a linear model over the embedding.
     tuned: TunedTop | None = field(default=None, compare=False)
+    # With tuned layers, a linear model over the frozen embedding whose probabilities
+    # are blended in with this weight: it keeps cue words the tuned layers learned to
+    # discount ("deal-breaker" in a B2B call); see BENCHMARKS.md.
+    linear: Classifier | None = field(default=None, compare=False)
+    linear_weight: float = 0.0
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
         """Class probabilities, one row per sentence, columns in ``classes`` order."""
@@ -48,7 +56,15 @@ class Classifier:
         e = np.exp(z.astype(np.float64))
         return e / e.sum(axis=1, keepdims=True)
 
-    def save(self, path: str | Path) -> None:
+    def blended(self, features: np.ndarray, linear_features: np.ndarray | None) -> np.ndarray:
+        """Probabilities of this model, blended with the linear companion's if there is one."""
+        own = self.probabilities(features)
+        if self.linear is None or linear_features is None or not len(features):
+            return own
+        other = self.linear.probabilities(linear_features)
+        return (1 - self.linear_weight) * own + self.linear_weight * other
+
+    def arrays(self) -> dict[str, np.ndarray]:
         arrays: dict[str, np.ndarray] = {
             "classes": np.array(self.classes),
             "feature_names": np.array(self.feature_names),
@@ -60,7 +76,13 @@ class Classifier:
             "metadata": np.array(json.dumps(self.metadata, sort_keys=True)),
             **(self.tuned.arrays() if self.tuned else {}),
         }
-        np.savez_compressed(Path(path), **arrays)  # type: ignore[arg-type]
+        if self.linear is not None:
+            arrays.update({f"{LINEAR}{k}": v for k, v in self.linear.arrays().items()})
+            arrays["linear_weight"] = np.array(self.linear_weight, dtype=np.float32)
+        return arrays
+
+    def save(self, path: str | Path) -> None:
+        np.savez_compressed(Path(path), **self.arrays())  # type: ignore[arg-type]
 
 
 def fit(
@@ -110,6 +132,29 @@ def decide(
     return out
 
 
+def _from_arrays(data: dict[str, np.ndarray], prefix: str = "") -> Classifier:
+    def get(key: str) -> np.ndarray:
+        return data[prefix + key]
+
+    own = {k[len(prefix) :]: v for k, v in data.items() if k.startswith(prefix)}
+    linear = None
+    if not prefix and f"{LINEAR}weights" in data:
+        linear = _from_arrays(data, LINEAR)
+    return Classifier(
+        classes=tuple(str(c) for c in get("classes")),
+        feature_names=tuple(str(n) for n in get("feature_names")),
+        weights=get("weights"),
+        bias=get("bias"),
+        mean=get("mean"),
+        scale=get("scale"),
+        embedder=str(get("embedder")),
+        metadata=json.loads(str(get("metadata"))),
+        tuned=None if prefix else TunedTop.from_arrays(own),
+        linear=linear,
+        linear_weight=float(data["linear_weight"]) if linear is not None else 0.0,
+    )
+
+
 def shipped_path() -> Path:
     return Path(str(resources.files("persona_lab.data").joinpath("classifier.npz")))
 
@@ -121,17 +166,7 @@ def load_classifier(setting: str, embedder_name: str) -> Classifier | None:
     path = shipped_path() if setting == SHIPPED else Path(setting)
     try:
         with np.load(path, allow_pickle=False) as data:
-            loaded = Classifier(
-                classes=tuple(str(c) for c in data["classes"]),
-                feature_names=tuple(str(n) for n in data["feature_names"]),
-                weights=data["weights"],
-                bias=data["bias"],
-                mean=data["mean"],
-                scale=data["scale"],
-                embedder=str(data["embedder"]),
-                metadata=json.loads(str(data["metadata"])),
-                tuned=TunedTop.from_arrays(data),
-            )
+            loaded = _from_arrays({k: data[k] for k in data.files})
     except (OSError, KeyError, ValueError) as exc:
         raise errors.SettingsError(
             f"classifier {path}: cannot be read ({exc}); retrain it with `persona-lab train` "
@@ -140,6 +175,7 @@ def load_classifier(setting: str, embedder_name: str) -> Classifier | None:
     if loaded.embedder != embedder_name:
         raise errors.SettingsError(
             f"classifier {path} was trained on '{loaded.embedder}' embeddings, not "
-            f"'{embedder_name}'; retrain it with `persona-lab train` or set classifier = \"none\""
+            f"'{embedder_name}'; retrain it with `persona-lab train` (`--linear` for a model "
+            'without BERT-style layers) or set classifier = "none"'
         )
     return loaded

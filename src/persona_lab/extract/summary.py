@@ -11,7 +11,50 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-LEADING_DROP = {"DET", "PRON", "CCONJ", "PUNCT", "PART", "ADP", "SCONJ", "AUX", "INTJ"}
+LEADING_DROP = {
+    "DET",
+    "PRON",
+    "CCONJ",
+    "PUNCT",
+    "PART",
+    "ADP",
+    "SCONJ",
+    "AUX",
+    "INTJ",
+    "ADV",
+    "X",
+    "SYM",
+}
+QUOTES = {"'", '"', "\u2018", "\u2019", "\u201c", "\u201d", "`"}
+# Verbs that say little on their own: "like my students", "use Copilot", "have time"
+# name their object, not an action; the object's chunk is the phrase.
+LIGHT_VERBS = {
+    "be",
+    "have",
+    "do",
+    "get",
+    "make",
+    "take",
+    "give",
+    "go",
+    "put",
+    "keep",
+    "let",
+    "like",
+    "love",
+    "want",
+    "need",
+    "use",
+    "think",
+    "feel",
+    "know",
+    "see",
+    "say",
+    "try",
+    "find",
+    "ask",
+    "tell",
+}
 # Heads that restate the kind ("my biggest concern", "frustrating moments"): a chunk
 # with one names nothing unless another noun says what it is about ("data issues").
 KIND_HEADS = {
@@ -33,6 +76,8 @@ KIND_HEADS = {
     "goals",
     "moment",
     "moments",
+    "experience",
+    "experiences",
 }
 # Leading words that carry the meaning: "another tab", "no visibility", "more time".
 KEEP_LEADING = {"another", "no", "more", "less", "fewer", "enough", "too", "extra"}
@@ -78,10 +123,23 @@ WEAK_HEADS = {
 }
 
 
+def _hyphen_after(token: Token) -> bool:
+    """The token is the first part of a hyphenated word ("in-house"): keep it whole."""
+    doc = token.doc
+    return not token.whitespace_ and token.i + 1 < len(doc) and doc[token.i + 1].text == "-"
+
+
+def _after_hyphen(token: Token) -> bool:
+    """The token ends a hyphenated word whose first part lies outside the phrase."""
+    doc = token.doc
+    return token.i > 0 and doc[token.i - 1].text == "-" and not doc[token.i - 1].whitespace_
+
+
 def _trimmed(tokens: list[Token]) -> list[Token]:
     while (
         tokens
         and tokens[0].lower_ not in KEEP_LEADING
+        and not _hyphen_after(tokens[0])
         and (tokens[0].pos_ in LEADING_DROP or tokens[0].is_stop)
     ):
         tokens = tokens[1:]
@@ -113,13 +171,21 @@ def phrases(sentence: Span, *, max_words: int = 6) -> tuple[str, ...]:
             t.pos_ in ("NOUN", "PROPN") for t in tokens[:-1]
         ):
             continue
-        if all(t.is_stop for t in tokens):
+        if all(t.is_stop for t in tokens) or _after_hyphen(tokens[0]):
+            continue
+        if any(t.is_quote or t.text in QUOTES for t in tokens):  # cut out of its quotes
             continue
         # A verb with this chunk as its object: "pulling numbers", "trust the number".
         head = chunk.root.head
-        if chunk.root.dep_ in ("dobj", "pobj") and head.pos_ == "VERB" and head.i < chunk.start:
+        if (
+            chunk.root.dep_ in ("dobj", "pobj")
+            and head.pos_ == "VERB"
+            and head.i < chunk.start
+            and head.lemma_.lower() not in LIGHT_VERBS
+        ):
             span = _trimmed(list(sentence.doc[head.i : chunk.end]))
-            if span and len(span) <= max_words and span[0].pos_ == "VERB":
+            quoted = any(t.is_quote or t.text in QUOTES for t in span)
+            if span and len(span) <= max_words and span[0].pos_ == "VERB" and not quoted:
                 found.append(_text(span))
         found.append(_text(tokens))
     if not found:

@@ -10,7 +10,8 @@ copy of the installed model's layers, which read the hidden states of the very
 forward pass that embeds the sentence, so scoring costs a third more than
 embedding, not twice as much.
 
-torch is imported inside the functions: building personas never needs it.
+torch is imported inside the functions: loading a classifier, or building personas from
+stored insights, does not need it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ if TYPE_CHECKING:
     import torch
 
 PREFIX = "tuned__"
+
+
+class Misfit(ValueError):
+    """Tuned layers that do not fit the installed embedding model."""
 
 
 @dataclass(frozen=True)
@@ -50,13 +55,24 @@ class TunedTop:
         return cls(int(data["tuned_first"]), deltas)
 
 
+def encoder_layers(auto_model: Any) -> Any:
+    """The transformer layers of a BERT-style encoder (MiniLM, BERT, RoBERTa, MPNet), or None."""
+    return getattr(getattr(auto_model, "encoder", None), "layer", None)
+
+
+def first_tuned(auto_model: Any, tuned: int = 2) -> int | None:
+    """Index of the first of the model's last ``tuned`` layers; None if it has too few."""
+    layers = encoder_layers(auto_model)
+    return len(layers) - tuned if layers is not None and len(layers) > tuned else None
+
+
 def base_layers(auto_model: Any, first: int) -> Any:
     """Copies of the model's transformer layers from ``first`` on (BERT-style encoders)."""
     import torch
 
-    layers = getattr(getattr(auto_model, "encoder", None), "layer", None)
+    layers = encoder_layers(auto_model)
     if layers is None or not 0 < first < len(layers):
-        raise ValueError(f"the embedding model has no transformer layer {first} to tune")
+        raise Misfit(f"no transformer layer {first}")
     return torch.nn.ModuleList(copy.deepcopy(layer) for layer in layers[first:])
 
 
@@ -68,7 +84,10 @@ def tuned_layers(auto_model: Any, top: TunedTop) -> Any:
     params = dict(layers.named_parameters())
     missing = sorted(set(params) ^ set(top.deltas))
     if missing:
-        raise ValueError(f"the tuned layers do not fit this embedding model ({missing[0]})")
+        raise Misfit(f"parameter {missing[0]}")
+    for name, param in params.items():
+        if tuple(param.shape) != top.deltas[name].shape:
+            raise Misfit(f"{name} is {tuple(param.shape)}, not {top.deltas[name].shape}")
     with torch.no_grad():
         for name, param in params.items():
             param += torch.from_numpy(top.deltas[name].astype(np.float32))

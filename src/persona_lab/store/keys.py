@@ -58,6 +58,7 @@ EXTRACTION_CODE = (
     "selfintro.py",
     "talk.py",
     "nlp.py",
+    "embed.py",
     "data/roles.yaml",
     "data/selfintro.yaml",
     "data/classifier.npz",

@@ -134,13 +134,19 @@ def _candidates(
     """Phrases of the cluster's quotes with their class-based TF-IDF score, best first.
 
     Terms are weighted by tf in the cluster times log(1 + A / frequency over all
-    clusters); a term counts by how many of the theme's quotes use it (once a
-    theme has three or more), so one quote's rare words ("harmonic and melodic
-    minors") cannot name a theme of eight people. A phrase made only of the
-    round's common words ("use AI" in interviews about AI) names nothing.
+    clusters); a term counts by how many of the theme's participants use it (once
+    a theme has three or more), so one person's rare words ("harmonic and melodic
+    minors", "real potted plants" said twice) cannot name a theme of eight people.
+    A phrase made only of the round's common words ("use AI" in interviews about
+    AI) names nothing.
     """
-    shared = Counter(t for i in members for t in set(terms(insights[i].text, stop_words())))
-    least = 2 if len(members) >= 3 else 1
+    said_by: dict[str, set[str]] = {}
+    for i in members:
+        said_by.setdefault(insights[i].participant, set()).update(
+            terms(insights[i].text, stop_words())
+        )
+    shared = Counter(t for words in said_by.values() for t in words)
+    least = 2 if len(said_by) >= 3 else 1
     weight = {
         t: shared[t] * math.log(1 + stats.mean_terms / stats.total[t])
         for t in counts
