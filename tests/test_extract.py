@@ -242,6 +242,12 @@ def test_label_phrases_drop_light_verbs_stray_lead_words_quotes_and_half_words(b
     found = phrases(house[:])
     assert "in-house AI tool" in found
     assert not any(p.startswith("house") for p in found)
+    unparsed = hand_doc(  # no dependencies: no noun chunks, so single words are the choice
+        blank_nlp.vocab,
+        ["We", "start", "with", "one", "useful", "concern", "about", "Salesforce"],
+        pos=["PRON", "VERB", "ADP", "NUM", "ADJ", "NOUN", "ADP", "PROPN"],
+    )
+    assert phrases(unparsed[:]) == ("Salesforce",)
 
 
 @pytest.mark.parametrize(

@@ -189,8 +189,14 @@ def phrases(sentence: Span, *, max_words: int = 6) -> tuple[str, ...]:
                 found.append(_text(span))
         found.append(_text(tokens))
     if not found:
+        # No chunk names anything: its nouns may. A lone verb or adjective ("start",
+        # "useful") or a word that restates the kind ("concern") names no theme.
         content = [
-            t for t in sentence if t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ") and not t.is_stop
+            t
+            for t in sentence
+            if t.pos_ in ("NOUN", "PROPN")
+            and not t.is_stop
+            and t.lower_ not in KIND_HEADS | WEAK_HEADS
         ]
         found.extend(t.text for t in content[:3])
     unique: list[str] = []
