@@ -8,7 +8,8 @@ layers (``extract/tuned.py``) and the head, inside an ordinary ``Classifier``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,19 @@ THREADS = 2
 LINEAR_WEIGHT = 0.5
 
 
+@contextmanager
+def _torch_threads(count: int) -> Iterator[None]:
+    """torch computes on ``count`` threads inside the block; its own count is put back."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def fit_tuned(
     rules: np.ndarray,
     states: Sequence[np.ndarray],
@@ -53,85 +67,56 @@ def fit_tuned(
     """The tuned layers and a softmax head over [rule features, pooled tuned output]."""
     import torch
 
-    threads = torch.get_num_threads()
-    torch.set_num_threads(THREADS)
-    try:
-        return _fit(
-            rules, states, labels, weights, auto_model, kinds, embedder,
-            seed=seed, first=first, epochs=epochs, learning_rate=learning_rate,
-            metadata=metadata, progress=progress,
-        )  # fmt: skip
-    finally:
-        torch.set_num_threads(threads)
-
-
-def _fit(
-    rules: np.ndarray,
-    states: Sequence[np.ndarray],
-    labels: Sequence[str],
-    weights: np.ndarray,
-    auto_model: Any,
-    kinds: Sequence[str],
-    embedder: str,
-    *,
-    seed: int,
-    first: int,
-    epochs: int,
-    learning_rate: float,
-    metadata: dict[str, Any] | None,
-    progress: Callable[[int], None] | None,
-) -> Classifier:
-    import torch
-
-    torch.manual_seed(seed)
-    mean = rules.mean(axis=0)
-    scale = rules.std(axis=0)
-    scale[scale < 1e-6] = 1.0
-    standard = torch.from_numpy(((rules - mean) / scale).astype(np.float32))
-    target = torch.tensor([CLASSES.index(label) for label in labels])
-    weight = torch.from_numpy(np.asarray(weights, dtype=np.float32))
-    layers = base_layers(auto_model, first)
-    dims = states[0].shape[1]
-    head = torch.nn.Linear(rules.shape[1] + dims, len(CLASSES))
-    optimizer = torch.optim.AdamW(
-        [*layers.parameters(), *head.parameters()], lr=learning_rate, weight_decay=0.01
-    )
-    order_rng = np.random.default_rng(seed)
-    layers.train()
-    for _ in range(epochs):
-        order = order_rng.permutation(len(labels))
-        for start in range(0, len(order), BATCH):
-            batch = order[start : start + BATCH]
-            out = pooled(layers, *padded([states[i] for i in batch]))
-            logits = head(torch.cat([standard[batch], out], dim=1))
-            loss = torch.nn.functional.cross_entropy(logits, target[batch], reduction="none")
-            loss = (loss * weight[batch]).mean()
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            if progress is not None:
-                progress(len(batch))
-    return Classifier(
-        classes=CLASSES,
-        feature_names=tuple(tuned_feature_names(kinds, dims)),
-        weights=head.weight.detach().numpy().copy(),
-        bias=head.bias.detach().numpy().copy(),
-        mean=np.concatenate([mean, np.zeros(dims)]).astype(np.float32),
-        scale=np.concatenate([scale, np.ones(dims)]).astype(np.float32),
-        embedder=embedder,
-        metadata={
-            **(metadata or {}),
-            "tuning": {
-                "first_layer": first,
-                "epochs": epochs,
-                "learning_rate": learning_rate,
-                "batch": BATCH,
-                "threads": THREADS,
-                "seed": seed,
+    with _torch_threads(THREADS):
+        torch.manual_seed(seed)
+        mean = rules.mean(axis=0)
+        scale = rules.std(axis=0)
+        scale[scale < 1e-6] = 1.0
+        standard = torch.from_numpy(((rules - mean) / scale).astype(np.float32))
+        target = torch.tensor([CLASSES.index(label) for label in labels])
+        weight = torch.from_numpy(np.asarray(weights, dtype=np.float32))
+        layers = base_layers(auto_model, first)
+        dims = states[0].shape[1]
+        head = torch.nn.Linear(rules.shape[1] + dims, len(CLASSES))
+        optimizer = torch.optim.AdamW(
+            [*layers.parameters(), *head.parameters()], lr=learning_rate, weight_decay=0.01
+        )
+        order_rng = np.random.default_rng(seed)
+        layers.train()
+        for _ in range(epochs):
+            order = order_rng.permutation(len(labels))
+            for start in range(0, len(order), BATCH):
+                batch = order[start : start + BATCH]
+                out = pooled(layers, *padded([states[i] for i in batch]))
+                logits = head(torch.cat([standard[batch], out], dim=1))
+                loss = torch.nn.functional.cross_entropy(logits, target[batch], reduction="none")
+                loss = (loss * weight[batch]).mean()
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+                if progress is not None:
+                    progress(len(batch))
+        return Classifier(
+            classes=CLASSES,
+            feature_names=tuple(tuned_feature_names(kinds, dims)),
+            weights=head.weight.detach().numpy().copy(),
+            bias=head.bias.detach().numpy().copy(),
+            mean=np.concatenate([mean, np.zeros(dims)]).astype(np.float32),
+            scale=np.concatenate([scale, np.ones(dims)]).astype(np.float32),
+            embedder=embedder,
+            metadata={
+                **(metadata or {}),
+                "tuning": {
+                    "first_layer": first,
+                    "epochs": epochs,
+                    "learning_rate": learning_rate,
+                    "batch": BATCH,
+                    "threads": THREADS,
+                    "seed": seed,
+                },
             },
-        },
-        tuned=deltas_of(layers, auto_model, first),
-    )
+            tuned=deltas_of(layers, auto_model, first),
+        )
 
 
 def tuned_probabilities(
