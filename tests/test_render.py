@@ -15,7 +15,7 @@ from markupsafe import escape
 from conftest import FakeEmbedder, make_transcript
 from persona_lab import charts, errors, export
 from persona_lab.models import Insight, Round, SkippedFile, Theme
-from persona_lab.render import MARKER, clock, filename, md_quote, write_round
+from persona_lab.render import MARKER, clock, filename, marked, md_quote, write_round
 from persona_lab.synthesize import build_personas
 
 SALES = ("VP of Sales", "sales", "vp")
@@ -198,10 +198,14 @@ def test_render_html_escapes_quotes(round_, settings, tmp_path):
     assert str(escape(SCRIPT)) in html
 
 
+MARK_TAG = re.compile(r"<mark[^>]*>|</mark>")
+
+
 def test_render_every_quote_is_on_its_card_with_file_and_line(round_, settings, tmp_path):
     write_round(round_, tmp_path, settings)
     for persona in round_.personas:
-        html = (tmp_path / "personas" / f"{persona.id}.html").read_text("utf-8")
+        marked_html = (tmp_path / "personas" / f"{persona.id}.html").read_text("utf-8")
+        html = MARK_TAG.sub("", marked_html)
         md = (tmp_path / "personas" / f"{persona.id}.md").read_text("utf-8")
         n = len(persona.participants)
         for theme in persona.themes:
@@ -508,7 +512,7 @@ def test_render_card_folds_themes_past_themes_per_kind(round_, settings, tmp_pat
 def test_render_card_keeps_every_statement_of_a_theme(round_, settings, tmp_path):
     write_round(round_, tmp_path, settings)
     for persona in round_.personas:
-        card = (tmp_path / "personas" / f"{persona.id}.html").read_text("utf-8")
+        card = MARK_TAG.sub("", (tmp_path / "personas" / f"{persona.id}.html").read_text("utf-8"))
         for theme in persona.themes:
             for insight in theme.insights:
                 assert str(escape(insight.text)) in card
@@ -550,3 +554,30 @@ def test_render_excerpt_and_file_id_helpers():
         for stem, name in [("a", "User"), ("b", "User"), ("c", "Ann"), ("d", "Participant 3")]
     ]
     assert list(display_names(people).values()) == ["a", "b", "Ann", "d"]
+
+
+def test_render_marks_the_label_in_the_quote_it_was_taken_from(round_, settings, tmp_path):
+    write_round(round_, tmp_path, settings)
+    marked_somewhere = False
+    for persona in round_.personas:
+        html = (tmp_path / "personas" / f"{persona.id}.html").read_text("utf-8")
+        for theme in persona.themes:
+            first = theme.quotes[0].text
+            start = first.lower().find(theme.label.lower())
+            if start >= 0:
+                said = first[start : start + len(theme.label)]
+                mark = '<mark class="label-source" title="the theme\'s label, as said">'
+                assert f"{mark}{escape(said)}</mark>" in html
+                marked_somewhere = True
+    assert marked_somewhere
+
+
+def test_marked_finds_the_label_in_any_case_or_spacing_and_only_whole_words():
+    said = marked("We lose  Hours every week", "lose hours")
+    assert said == ("We ", "lose  Hours", " every week")
+    assert marked("the pipelines broke", "pipeline") == ("the pipelines broke", "", "")
+    assert marked("Security review <b>again</b>", "security review") == (
+        "",
+        "Security review",
+        " <b>again</b>",
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -358,3 +359,40 @@ def test_a_theme_with_one_distinctive_phrase_still_chooses_by_meaning(settings):
     chosen = theme_from(cluster, insights, vectors, counts[0], stats, settings, embed)
     assert plain.label == "vendor lock"
     assert chosen.label == "wait weeks"
+
+
+def test_a_themes_first_quote_says_its_label(settings):
+    from persona_lab.synthesize.themes import with_label_quote
+
+    said = [
+        "Forecasts drift every week",
+        "Our forecast never matches finance",
+        "The bookings forecast is late again",
+        "Manual reconciliation of the forecast eats my Mondays",
+    ]
+    insights = [_label_insight(i, t, (), f"p{i}") for i, t in enumerate(said)]
+    # Already shown: it moves to the front, nothing else changes.
+    assert with_label_quote([0, 1, 2], "bookings forecast", [0, 1, 2, 3], insights) == [2, 0, 1]
+    # Not shown: the most central member that says it replaces the last pick.
+    assert with_label_quote([0, 1, 2], "manual reconciliation", [1, 3, 0, 2], insights) == [3, 0, 1]
+    # No member says it (a whole word only: "forecasts" is not "forecast"): unchanged.
+    assert with_label_quote([1, 2], "drift forecast", [0, 1, 2, 3], insights) == [1, 2]
+
+
+def test_theme_quotes_include_the_one_its_label_came_from(settings):
+    from persona_lab.synthesize.themes import Cluster, term_frequencies, theme_from
+    from persona_lab.synthesize.vocabulary import label_span
+
+    settings = dataclasses.replace(settings, quotes_per_theme=1)
+    texts = [
+        ("Quarter close takes ten days of manual reconciliation", ("manual reconciliation",)),
+        ("Manual reconciliation of invoices eats our quarter close", ("quarter close",)),
+        ("Reconciliation by hand slows quarter close", ("quarter close",)),
+        ("Close week means manual reconciliation until midnight", ("manual reconciliation",)),
+    ]
+    insights = [_label_insight(i, t, p, f"p{i}") for i, (t, p) in enumerate(texts)]
+    vectors = FakeEmbedder().encode([i.text for i in insights])
+    cluster = Cluster("pain", (0, 1, 2, 3))
+    counts, stats = term_frequencies([cluster], insights)
+    theme = theme_from(cluster, insights, vectors, counts[0], stats, settings)
+    assert label_span(theme.quotes[0].text, theme.label) is not None

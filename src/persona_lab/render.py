@@ -132,6 +132,18 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     return cut.rstrip(" ,;:.-") + "…"
 
 
+def marked(text: str, label: str) -> tuple[str, str, str]:
+    """A quote cut around its theme's label (before, label as said, after), so the
+    card can show where the label was taken from; ("text", "", "") when absent."""
+    from .synthesize.vocabulary import label_span
+
+    span = label_span(text, label)
+    if span is None:
+        return text, "", ""
+    start, end = span
+    return text[:start], text[start:end], text[end:]
+
+
 def kind_title(kind: str) -> str:
     return KIND_TITLES.get(kind, kind.replace("_", " ").capitalize())
 
@@ -165,6 +177,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "md_quote": md_quote,
     "code": code,
     "excerpt": excerpt,
+    "marked": marked,
     "kind_title": kind_title,
     "seniority": seniority_label,
     "function": function_label,

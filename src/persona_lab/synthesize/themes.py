@@ -14,7 +14,7 @@ from ..cluster import attach_noise, centroid, cluster_labels, cohesion, split_lo
 from ..models import Insight, Quote, Theme
 from ..settings import Settings
 from .mmr import mmr
-from .vocabulary import stop_words, terms
+from .vocabulary import label_span, stop_words, terms
 
 LEAF_FROM = 30  # insights of one kind from which leaf clusters are used
 LABEL_SHORTLIST = 12  # phrases by class-based TF-IDF whose meaning is compared with the theme
@@ -264,10 +264,19 @@ def theme_from(
         diversity=settings.mmr_diversity,
         groups=[insights[i].participant for i in members],
     )
-    chosen = [insights[members[p]] for p in picks]
     choices = label_choices(members, insights, central, counts, stats, center, embed)
     taken_lower = {t.lower() for t in taken}
     label = next((c for c in choices if c.lower() not in taken_lower), choices[0])
+    shown = with_label_quote(
+        [members[p] for p in picks],
+        label,
+        [
+            members[n]
+            for n in sorted(range(len(members)), key=lambda n: (-round(float(relevance[n]), 4), n))
+        ],
+        insights,
+    )
+    chosen = [insights[i] for i in shown]
     return Theme(
         kind=cluster.kind,
         label=label,
@@ -276,6 +285,28 @@ def theme_from(
         quotes=tuple(Quote.of(i) for i in chosen),
         insights=tuple(insights[i] for i in members),
     )
+
+
+def with_label_quote(
+    shown: Sequence[int], label: str, by_relevance: Sequence[int], insights: Sequence[Insight]
+) -> list[int]:
+    """The quotes to show, the one the label was taken from first.
+
+    A label is a statement on the card; the reader must find it in a quote under
+    it. When no MMR pick says it, the most central member that does replaces the
+    last pick (preferring a participant not already shown).
+    """
+    bearing = [i for i in shown if label_span(insights[i].text, label) is not None]
+    if bearing:
+        first = bearing[0]
+        return [first, *(i for i in shown if i != first)]
+    saying = [i for i in by_relevance if label_span(insights[i].text, label) is not None]
+    if not saying or not shown:
+        return list(shown)
+    kept = list(shown[:-1])
+    seen = {insights[i].participant for i in kept}
+    first = next((i for i in saying if insights[i].participant not in seen), saying[0])
+    return [first, *kept]
 
 
 def rank(themes: Sequence[Theme], kinds: Sequence[str]) -> tuple[Theme, ...]:

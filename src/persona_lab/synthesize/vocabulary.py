@@ -35,6 +35,21 @@ def terms(text: str, stop_words: frozenset[str]) -> list[str]:
     return out
 
 
+def label_span(text: str, label: str) -> tuple[int, int] | None:
+    """Where a theme's label stands in a quote: its words in order, any case or
+    spacing, not inside a longer word; None when the quote does not say it."""
+    words = label.split()
+    if not words:
+        return None
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    if words[0][0].isalnum():
+        pattern = r"(?<!\w)" + pattern
+    if words[-1][-1].isalnum():
+        pattern += r"(?!\w)"
+    found = re.search(pattern, text, re.IGNORECASE)
+    return found.span() if found else None
+
+
 def log_odds(
     group: Counter[str], rest: Counter[str], prior: Counter[str], *, prior_size: float = 500.0
 ) -> dict[str, float]:
