@@ -239,6 +239,22 @@ def test_render_emerging_persona_is_marked(round_, settings, tmp_path):
     assert "Emerging — thin evidence" in (tmp_path / "personas" / f"{emerging.id}.md").read_text()
 
 
+def test_render_index_lists_emerging_roles_apart_from_the_personas(round_, settings, tmp_path):
+    write_round(round_, tmp_path, settings)
+    index = (tmp_path / "index.html").read_text("utf-8")
+    grid, rest = index.split('<h2 id="comparison">')
+    comparison, after = rest.split('<h2 id="emerging">')
+    emerging_part = after.split('<h2 id="method">')[0]
+    for persona in round_.personas:
+        link = f'href="personas/{persona.id}.html"'
+        if persona.emerging:
+            assert link not in grid and link not in comparison and link in emerging_part
+        else:
+            assert link in grid and link in comparison and link not in emerging_part
+    full = sum(1 for p in round_.personas if not p.emerging)
+    assert f"<b>{full}</b><span>personas, and " in index
+
+
 def test_render_index_shows_sources_skipped_and_method(round_, settings, tmp_path):
     write_round(round_, tmp_path, settings)
     index = (tmp_path / "index.html").read_text("utf-8")

@@ -396,3 +396,28 @@ def test_theme_quotes_include_the_one_its_label_came_from(settings):
     counts, stats = term_frequencies([cluster], insights)
     theme = theme_from(cluster, insights, vectors, counts[0], stats, settings)
     assert label_span(theme.quotes[0].text, theme.label) is not None
+
+
+def test_an_unknown_role_between_two_personas_stays_without_one():
+    from persona_lab.synthesize.grouping import Group, join_nearest, placement_check
+
+    def unit(*values):
+        v = np.array(values, dtype=np.float32)
+        return (v / np.linalg.norm(v))[None, :]
+
+    vectors = {
+        "a1": unit(1, 0, 0),
+        "a2": unit(1, 0.1, 0),
+        "b1": unit(0, 1, 0),
+        "b2": unit(0.1, 1, 0),
+        "near_a": unit(1, 0.2, 0.1),
+        "between": unit(1, 1, 0.2),
+    }
+    groups = [Group("a", "a", "x", ("a1", "a2")), Group("b", "b", "x", ("b1", "b2"))]
+    joined, left = join_nearest(groups, ["near_a", "between"], vectors, 0.0, 0.05)
+    assert "near_a" in joined[0].members and left == ["between"]
+    # Without a margin the tie is broken anyway: that is what the margin prevents.
+    _, left = join_nearest(groups, ["between"], vectors, 0.0, 0.0)
+    assert left == []
+    # Each known member, left out, is placed back in its own group.
+    assert placement_check(groups, vectors, 0.05) == (4, 4, 4)

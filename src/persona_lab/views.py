@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from . import charts
 from .models import Insight, Participant, Persona, Quote, Round, Theme
+from .synthesize import min_group_size
 
 KIND_ORDER = ("pain", "goal", "objection")
 TOP_THEMES = 3  # per kind, on the round document's cards
@@ -224,6 +225,11 @@ def document_context(round_: Round, cards: Sequence[Card]) -> dict[str, Any]:
         "models": models,
         "settings_rows": settings_rows,
         "top_themes": TOP_THEMES,
+        "min_persona_size": min_group_size(
+            int(round_.settings.get("min_participants", 2)),
+            float(round_.settings.get("min_participant_share", 0.0)),
+            len(participants),
+        ),
         "vocabulary_shown": VOCABULARY_SHOWN,
         "counts": {
             "files": len(round_.transcripts),

@@ -24,9 +24,9 @@ from .vocabulary import distinctive_terms, stop_words
 __all__ = ["build_personas"]
 
 
-def min_group_size(settings: Settings, participants: int) -> int:
+def min_group_size(min_participants: int, min_participant_share: float, participants: int) -> int:
     """The fewest participants a full persona needs: the setting, or a share of a big round."""
-    return max(settings.min_participants, math.ceil(settings.min_participant_share * participants))
+    return max(min_participants, math.ceil(min_participant_share * participants))
 
 
 def _placed_groups(
@@ -37,7 +37,7 @@ def _placed_groups(
     """Role groups with unknown roles placed; the ids left over; the emerging keys."""
     config = persona_config()
     people = [participants[k] for k in sorted(participants)]
-    needed = min_group_size(settings, len(people))
+    needed = min_group_size(settings.min_participants, settings.min_participant_share, len(people))
     groups, unknown = grouping.by_role(people, config, needed)
     share_unknown = len(unknown) / max(1, len(people))
     if unknown and (not groups or share_unknown > config.discover_when_unknown_share):
@@ -52,7 +52,7 @@ def _placed_groups(
         groups += found
     else:
         groups, left = grouping.join_nearest(
-            groups, unknown, vectors_by_participant, config.join_similarity
+            groups, unknown, vectors_by_participant, config.join_similarity, config.join_margin
         )
     small = {g.key for g in groups if len(g.members) < needed}
     if settings.emerging == "merge" and small and len(small) < len(groups):

@@ -25,6 +25,7 @@ class PersonaConfig:
     function_labels: dict[str, str]
     discover_when_unknown_share: float
     join_similarity: float
+    join_margin: float
 
     def band(self, seniority: str) -> str:
         return self.band_of.get(seniority, "unknown")
@@ -46,6 +47,7 @@ def persona_config() -> PersonaConfig:
         dict(data["function_labels"]),
         float(data["discover_when_unknown_share"]),
         float(data["join_similarity"]),
+        float(data["join_margin"]),
     )
 
 

@@ -75,23 +75,20 @@ def join_nearest(
     ids: Sequence[str],
     vectors_by_participant: Mapping[str, np.ndarray],
     min_similarity: float,
+    min_margin: float = 0.0,
 ) -> tuple[list[Group], list[str]]:
     """Adds each id to the group whose insights are most like its own.
 
-    Returns the new groups and the ids that could not be placed (no insights,
-    or no group similar enough).
+    Returns the new groups and the ids that could not be placed: no insights, no
+    group similar enough, or (``min_margin``) no group clearly nearer than the next.
     """
     centroids = {g.key: profile(g.members, vectors_by_participant) for g in groups}
     added: dict[str, list[str]] = defaultdict(list)
     left: list[str] = []
     for pid in ids:
         mine = profile([pid], vectors_by_participant)
-        options = [(float(mine @ c), key) for key, c in centroids.items() if c.size and mine.size]
-        if not options:
-            left.append(pid)
-            continue
-        similarity, key = max(options)
-        if similarity < min_similarity:
+        key = nearest_group(mine, centroids, min_margin)
+        if key is None or float(mine @ centroids[key]) < min_similarity:
             left.append(pid)
         else:
             added[key].append(pid)
@@ -100,6 +97,44 @@ def join_nearest(
         for g in groups
     ]
     return new, left
+
+
+def nearest_group(
+    mine: np.ndarray, centroids: Mapping[str, np.ndarray], min_margin: float
+) -> str | None:
+    """The group whose centroid is nearest, when it leads the next by ``min_margin``."""
+    options = sorted(
+        ((float(mine @ c), key) for key, c in centroids.items() if c.size and mine.size),
+        reverse=True,
+    )
+    if not options:
+        return None
+    if len(options) > 1 and options[0][0] - options[1][0] < min_margin:
+        return None
+    return options[0][1]
+
+
+def placement_check(
+    groups: Sequence[Group], vectors_by_participant: Mapping[str, np.ndarray], min_margin: float
+) -> tuple[int, int, int]:
+    """How well insights place people whose role is known: each member, left out
+    of its own group, goes to the nearest group (with the margin). Returns
+    (members with insights, placed, placed in their own group)."""
+    tried = placed = right = 0
+    for group in groups:
+        for member in group.members:
+            mine = profile([member], vectors_by_participant)
+            if not mine.size:
+                continue
+            tried += 1
+            centroids = {
+                g.key: profile([m for m in g.members if m != member], vectors_by_participant)
+                for g in groups
+            }
+            key = nearest_group(mine, centroids, min_margin)
+            placed += key is not None
+            right += key == group.key
+    return tried, placed, right
 
 
 def discover(
