@@ -421,3 +421,22 @@ def test_an_unknown_role_between_two_personas_stays_without_one():
     assert left == []
     # Each known member, left out, is placed back in its own group.
     assert placement_check(groups, vectors, 0.05) == (4, 4, 4)
+
+
+def test_one_participants_repeated_point_is_unthemed_evidence_not_a_theme(settings):
+    # Two people share a point; a third says another thing twice.
+    said = {
+        "ana": ["The forecast roll-up eats every Monday", "Monday roll-up of the forecast again"],
+        "ben": ["Our Monday forecast roll-up takes hours", "The forecast roll-up on Monday is manual"],
+        "cy": ["Parking at the office is awful", "The office parking is awful every day"],
+    }
+    insights = [
+        _label_insight(n, text, (), f"t/{who}")
+        for n, (who, text) in enumerate((w, t) for w, ts in said.items() for t in ts)
+    ]
+    from persona_lab.synthesize.themes import Cluster, shared_by
+
+    forecast, parking = Cluster("pain", (0, 1, 2, 3)), Cluster("pain", (4, 5))
+    kept, thin = shared_by([forecast, parking], insights, 2)
+    assert kept == [forecast] and thin == [4, 5]
+    assert shared_by([forecast, parking], insights, 1) == ([forecast, parking], [])

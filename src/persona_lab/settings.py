@@ -38,6 +38,7 @@ class Settings:
     emerging: str
     min_participant_share: float
     min_theme_size: int
+    min_theme_participants: int
     theme_join_similarity: float
     theme_min_cohesion: float
     reduce_dimensions: int
@@ -138,6 +139,8 @@ def _checked(settings: Settings) -> Settings:
         raise bad("extra_kinds", f"{sorted(overlap)} are already in kinds")
     if settings.min_theme_size < 2:
         raise bad("min_theme_size", "must be 2 or more")
+    if settings.min_theme_participants < 1:
+        raise bad("min_theme_participants", "must be 1 or more")
     if not 0 <= settings.mmr_diversity <= 1:
         raise bad("mmr_diversity", "must be between 0 and 1")
     if not -1 <= settings.theme_min_cohesion < 1:

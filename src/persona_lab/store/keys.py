@@ -33,6 +33,7 @@ SYNTHESIS_ONLY = frozenset(
         "emerging",
         "min_participant_share",
         "min_theme_size",
+        "min_theme_participants",
         "theme_join_similarity",
         "theme_min_cohesion",
         "reduce_dimensions",

@@ -106,6 +106,9 @@ def build_personas(
                 i for i, x in enumerate(insights) if x.kind == kind and x.participant in member_ids
             ]
             found, noise = themes.clusters_of_kind(indices, vectors, kind, settings)
+            needed = min(settings.min_theme_participants, len(group.members))
+            found, thin = themes.shared_by(found, insights, needed)
+            noise = sorted(noise + thin)
             clusters_by_group[group.key] += found
             noise_by_group[group.key] += noise
     every_cluster = [c for cs in clusters_by_group.values() for c in cs]

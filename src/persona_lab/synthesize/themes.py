@@ -96,6 +96,21 @@ def _cohesive(
     return kept, [i for i in members if i not in inside]
 
 
+def shared_by(
+    clusters: Sequence[Cluster], insights: Sequence[Insight], participants: int
+) -> tuple[list[Cluster], list[int]]:
+    """The clusters said by at least ``participants`` people, and the members of
+    the others: one person's repeated point is evidence, not a theme."""
+    kept: list[Cluster] = []
+    thin: list[int] = []
+    for cluster in clusters:
+        if len({insights[i].participant for i in cluster.members}) >= participants:
+            kept.append(cluster)
+        else:
+            thin.extend(cluster.members)
+    return kept, thin
+
+
 @dataclass(frozen=True)
 class TermStats:
     """What the round's themes say overall, against which a theme's words stand out."""
