@@ -269,3 +269,26 @@ def test_further_kinds_ignore_their_cue_words_in_other_senses(blank_nlp, setting
     lemmas = [lemma.get(w.lower(), w.lower()) for w in words]
     kinds = {i.kind for i in _insights_of(blank_nlp, settings, words, lemmas)}
     assert not kinds & {"decision", "metric", "trigger", "channel"}, kinds
+
+
+def test_label_phrases_drop_lead_words_that_only_rate_or_count(blank_nlp):
+    from persona_lab.extract.summary import phrases
+
+    topic = hand_doc(
+        blank_nlp.vocab,
+        ["I", "research", "a", "single", "research", "topic"],
+        deps=["nsubj", "ROOT", "det", "amod", "compound", "dobj"],
+        heads=[1, 1, 5, 5, 5, 1],
+        pos=["PRON", "VERB", "DET", "ADJ", "NOUN", "NOUN"],
+    )
+    found = phrases(topic[:])
+    # The chunk loses its rating word; a verb phrase is one verbatim span and keeps it.
+    assert "research topic" in found and "single research topic" not in found
+    more = hand_doc(
+        blank_nlp.vocab,
+        ["We", "need", "more", "visibility"],
+        deps=["nsubj", "ROOT", "amod", "dobj"],
+        heads=[1, 1, 3, 1],
+        pos=["PRON", "VERB", "ADJ", "NOUN"],
+    )
+    assert "more visibility" in phrases(more[:])

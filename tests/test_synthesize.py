@@ -427,7 +427,7 @@ def test_one_participants_repeated_point_is_unthemed_evidence_not_a_theme(settin
     # Two people share a point; a third says another thing twice.
     said = {
         "ana": ["The forecast roll-up eats every Monday", "Monday roll-up of the forecast again"],
-        "ben": ["Our Monday forecast roll-up takes hours", "The forecast roll-up on Monday is manual"],
+        "ben": ["Our Monday forecast roll-up takes hours", "The roll-up on Monday is manual"],
         "cy": ["Parking at the office is awful", "The office parking is awful every day"],
     }
     insights = [

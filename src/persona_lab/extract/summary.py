@@ -79,6 +79,39 @@ KIND_HEADS = {
     "experience",
     "experiences",
 }
+# Leading words that only rate or count what follows ("amazing assistant", "a single
+# research topic", "certain accounting tasks"): the label is what follows.
+EMPTY_LEADING = {
+    "amazing",
+    "awesome",
+    "great",
+    "good",
+    "nice",
+    "excellent",
+    "fantastic",
+    "wonderful",
+    "incredible",
+    "capable",
+    "single",
+    "certain",
+    "particular",
+    "specific",
+    "whole",
+    "entire",
+    "actual",
+    "various",
+    "several",
+    "many",
+    "much",
+    "other",
+    "same",
+    "different",
+    "main",
+    "typical",
+    "overall",
+    "usual",
+    "real",
+}
 # Leading words that carry the meaning: "another tab", "no visibility", "more time".
 KEEP_LEADING = {"another", "no", "more", "less", "fewer", "enough", "too", "extra"}
 WEAK_HEADS = {
@@ -140,7 +173,11 @@ def _trimmed(tokens: list[Token]) -> list[Token]:
         tokens
         and tokens[0].lower_ not in KEEP_LEADING
         and not _hyphen_after(tokens[0])
-        and (tokens[0].pos_ in LEADING_DROP or tokens[0].is_stop)
+        and (
+            tokens[0].pos_ in LEADING_DROP
+            or tokens[0].is_stop
+            or (tokens[0].lower_ in EMPTY_LEADING and tokens[0].pos_ == "ADJ")
+        )
     ):
         tokens = tokens[1:]
     while tokens and (tokens[-1].is_punct or tokens[-1].pos_ in {"ADP", "CCONJ", "DET"}):
