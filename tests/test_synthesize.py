@@ -440,3 +440,28 @@ def test_one_participants_repeated_point_is_unthemed_evidence_not_a_theme(settin
     kept, thin = shared_by([forecast, parking], insights, 2)
     assert kept == [forecast] and thin == [4, 5]
     assert shared_by([forecast, parking], insights, 1) == ([forecast, parking], [])
+
+
+def test_cards_show_quotes_that_read_without_the_sentence_before(settings):
+    from persona_lab.synthesize.themes import Cluster, stands_alone, term_frequencies, theme_from
+
+    assert not stands_alone("So that was really frustrating.")
+    assert not stands_alone("is all that would be needed.")  # a clause cut from its sentence
+    assert not stands_alone("Or having it write entire essays.")
+    assert not stands_alone("Too slow.")
+    assert stands_alone("I don't 'trust' AI at all.")
+    assert stands_alone("This tool saves me hours of reconciliation every week.")
+    texts = [
+        ("That was so frustrating.", ("frustrating",)),
+        ("The forecast roll-up takes every Monday morning", ("forecast roll-up",)),
+        ("Our forecast roll-up is a manual spreadsheet job", ("forecast roll-up",)),
+        ("The weekly forecast roll-up eats my Monday", ("forecast roll-up",)),
+    ]
+    insights = [_label_insight(i, t, p, f"p{i}") for i, (t, p) in enumerate(texts)]
+    vectors = FakeEmbedder().encode([i.text for i in insights])
+    cluster = Cluster("pain", (0, 1, 2, 3))
+    counts, stats = term_frequencies([cluster], insights)
+    theme = theme_from(cluster, insights, vectors, counts[0], stats, settings)
+    assert len(theme.quotes) == 3
+    assert "That was so frustrating." not in {q.text for q in theme.quotes}
+    assert len(theme.insights) == 4  # still on the card, among the theme's statements

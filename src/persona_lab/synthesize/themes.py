@@ -4,6 +4,7 @@ cluster with a phrase taken from its quotes, and pick representative quotes."""
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -272,13 +273,20 @@ def theme_from(
     center = centroid(member_vectors)
     relevance = member_vectors @ center
     central = members[int(np.argmax(relevance))]
-    picks = mmr(
-        member_vectors,
-        center,
-        top_n=settings.quotes_per_theme,
-        diversity=settings.mmr_diversity,
-        groups=[insights[i].participant for i in members],
-    )
+    # Quotes shown on a card must read without the sentence before them.
+    pool = [n for n, i in enumerate(members) if stands_alone(insights[i].text)]
+    if len(pool) < min(settings.quotes_per_theme, len(members)):
+        pool = list(range(len(members)))
+    picks = [
+        pool[p]
+        for p in mmr(
+            member_vectors[pool],
+            center,
+            top_n=settings.quotes_per_theme,
+            diversity=settings.mmr_diversity,
+            groups=[insights[members[n]].participant for n in pool],
+        )
+    ]
     choices = label_choices(members, insights, central, counts, stats, center, embed)
     taken_lower = {t.lower() for t in taken}
     label = next((c for c in choices if c.lower() not in taken_lower), choices[0])
@@ -300,6 +308,25 @@ def theme_from(
         quotes=tuple(Quote.of(i) for i in chosen),
         insights=tuple(insights[i] for i in members),
     )
+
+
+# "So that was really frustrating.", "Or having it write entire essays.": said of
+# something the sentence before named.
+LEANS_BACK = re.compile(
+    r"^(?:or\s|(?:(?:and|but|so)\s+)?(?:that|this)(?:'s|\s+(?:is|was|has|had|made|took))\s)",
+    re.IGNORECASE,
+)
+SHORTEST_QUOTE = 4  # words: fewer say nothing alone
+
+
+def stands_alone(text: str) -> bool:
+    """A quote that reads without the sentence before it: not a few words, not a
+    clause cut from its sentence ("is all that would be needed."), not a short
+    sentence about "that" or "this" said before."""
+    words = text.split()
+    if len(words) < SHORTEST_QUOTE or (text[:1].isalpha() and not text[:1].isupper()):
+        return False
+    return not (LEANS_BACK.match(text) and len(words) < 14)
 
 
 def with_label_quote(
