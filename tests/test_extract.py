@@ -292,3 +292,25 @@ def test_label_phrases_drop_lead_words_that_only_rate_or_count(blank_nlp):
         pos=["PRON", "VERB", "ADJ", "NOUN"],
     )
     assert "more visibility" in phrases(more[:])
+
+
+def test_a_sentence_split_before_a_lowercase_word_is_mended(blank_nlp):
+    from spacy.tokens import Doc
+
+    from persona_lab.extract import _sentences
+
+    def sentences(words, starts):
+        doc = Doc(blank_nlp.vocab, words=words, sent_starts=starts)
+        return [s.text for s in _sentences(doc)]
+
+    # "I would love to have AI | do my grading for me!" as the parser split it.
+    words = ["We", "grade", "late", ".", "I", "would", "love", "AI", "do", "my", "grading", "!"]
+    starts = [True, False, False, False, True, False, False, False, True, False, False, False]
+    assert sentences(words, starts) == ["We grade late .", "I would love AI do my grading !"]
+    # A lowercase "i" starts a new sentence; so does every sentence of a lowercase text.
+    words = ["We", "grade", "late", ".", "i", "hate", "it", ".", "Really", "."]
+    starts = [True, False, False, False, True, False, False, False, True, False]
+    assert len(sentences(words, starts)) == 3
+    words = ["we", "grade", "late", ".", "it", "hurts", ".", "so", "slow", "."]
+    starts = [True, False, False, False, True, False, False, True, False, False]
+    assert len(sentences(words, starts)) == 3

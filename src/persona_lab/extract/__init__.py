@@ -122,11 +122,43 @@ def score_span(
     )
 
 
+MERGED_MAX_TOKENS = 80  # a run of "continuations" longer than this is left as split
+
+
+def _continues(sentence: Span) -> bool:
+    """The parser's sentence starts in lowercase: the rest of the one before it
+    ("I would love to have AI | do my grading for me!"), not a new sentence.
+    A lowercase "i" starts a sentence of someone who types without capitals."""
+    first = next((t for t in sentence if not t.is_space), None)
+    if first is None or first.lower_ == "i" or first.lower_.startswith("i'"):
+        return False
+    return first.text[:1].isalpha() and first.text[:1].islower()
+
+
 def _sentences(doc: Doc) -> Iterator[Span]:
-    if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
-        yield from doc.sents
-    else:
+    """The doc's sentences, a parser's split before a lowercase word mended, when
+    the text is written in sentence case (most sentences start with a capital)."""
+    if not (doc.has_annotation("SENT_START") or doc.has_annotation("DEP")):
         yield doc[:]
+        return
+    sents = list(doc.sents)
+    cased = sum(1 for s in sents if not _continues(s)) * 2 > len(sents)
+    start = end = None
+    for sentence in sents:
+        mend = (
+            cased
+            and start is not None
+            and _continues(sentence)
+            and sentence.end - start <= MERGED_MAX_TOKENS
+        )
+        if mend:
+            end = sentence.end
+            continue
+        if start is not None and end is not None:
+            yield doc[start:end]
+        start, end = sentence.start, sentence.end
+    if start is not None and end is not None:
+        yield doc[start:end]
 
 
 @dataclass(frozen=True)
