@@ -597,3 +597,22 @@ def test_marked_finds_the_label_in_any_case_or_spacing_and_only_whole_words():
         "Security review",
         " <b>again</b>",
     )
+
+
+def test_render_calls_it_ICP_only_when_company_details_are_known(round_, settings, tmp_path):
+    from persona_lab.models import CompanyContext
+
+    first, *rest = round_.personas
+    tools_only = dataclasses.replace(first, context=CompanyContext(tools=(("Excel", 3),)))
+    with_industry = [
+        dataclasses.replace(p, context=CompanyContext(industries=(("SaaS", 2),))) for p in rest
+    ]
+    write_round(
+        dataclasses.replace(round_, personas=(tools_only, *with_industry)), tmp_path, settings
+    )
+    card = (tmp_path / "personas" / f"{first.id}.html").read_text("utf-8")
+    assert '<span class="badge badge-icp">' not in card and "Excel (3)" in card
+    assert "give no company, industry or size" in card
+    assert "(ICP)" not in (tmp_path / "personas" / f"{first.id}.md").read_text("utf-8")
+    other = (tmp_path / "personas" / f"{rest[0].id}.html").read_text("utf-8")
+    assert '<span class="badge badge-icp">' in other and "SaaS (2)" in other
