@@ -465,3 +465,60 @@ def test_cards_show_quotes_that_read_without_the_sentence_before(settings):
     assert len(theme.quotes) == 3
     assert "That was so frustrating." not in {q.text for q in theme.quotes}
     assert len(theme.insights) == 4  # still on the card, among the theme's statements
+
+
+def test_themes_that_mean_the_same_are_marked_shared_between_personas():
+    from persona_lab.synthesize.shared import ThemeVector, shared_with
+
+    def unit(*values):
+        v = np.array(values, dtype=np.float32)
+        return v / np.linalg.norm(v)
+
+    themes = [
+        ThemeVector("sales", "pain", unit(1, 0, 0)),
+        ThemeVector("finance", "pain", unit(1, 0.1, 0)),  # cosine 0.995
+        ThemeVector("finance", "objection", unit(1, 0, 0)),  # another kind
+        ThemeVector("ops", "pain", unit(0, 1, 0)),  # another meaning
+        ThemeVector("sales", "pain", unit(1, 0.05, 0)),  # the same persona
+    ]
+    assert shared_with(themes, 0.85) == [("finance",), ("sales",), (), (), ("finance",)]
+    assert shared_with(themes, 0.999) == [(), (), (), (), ()]
+
+
+def test_build_personas_marks_what_two_personas_both_say(settings):
+    shared = [
+        "Every tool we buy needs a security review first",
+        "A security review for every new tool takes months",
+    ]
+    people = [
+        ("a", "Ann", SALES, PAINS_SALES[:2] + shared),
+        ("b", "Bob", SALES, PAINS_SALES[:2] + shared[::-1]),
+        ("c", "Cat", FINANCE, PAINS_FINANCE[:2] + shared),
+        ("d", "Dan", FINANCE, PAINS_FINANCE[:2] + shared[::-1]),
+    ]
+    transcripts, insights, vectors = _round(people)
+    personas, _ = build_personas(transcripts, insights, vectors, settings)
+    by_id = {p.id: p for p in personas}
+    ids = sorted(by_id)
+    review = {
+        p.id: [t for t in p.themes if any("security review" in i.text for i in t.insights)]
+        for p in personas
+    }
+    finance, sales = ids
+    assert review[sales] and all(t.shared_with == (finance,) for t in review[sales])
+    assert review[finance] and all(t.shared_with == (sales,) for t in review[finance])
+    own = [t for p in personas for t in p.themes if t not in review[p.id]]
+    assert any(t.shared_with == () for t in own)
+    assert review[sales][0].to_dict()["shared_with"] == [finance]
+
+
+def test_a_themes_sharing_survives_the_store(settings):
+    from persona_lab.store.codec import theme_from_row, theme_values
+
+    transcripts, insights, vectors = _round(PEOPLE)
+    personas, _ = build_personas(transcripts, insights, vectors, settings)
+    theme = dataclasses.replace(personas[0].themes[0], shared_with=("finance", "ops"))
+    columns = ("kind", "label", "participants", "mentions", "quotes", "insights", "shared_with")
+    row = dict(zip(columns, theme_values(theme), strict=True))
+    back = theme_from_row(row, {i.key: i for i in insights})
+    assert back == theme and back.shared_with == ("finance", "ops")

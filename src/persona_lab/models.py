@@ -221,6 +221,8 @@ class Theme:
     mentions: int
     quotes: tuple[Quote, ...]
     insights: tuple[Insight, ...] = field(default=(), repr=False)
+    # Ids of the round's other personas with a theme of this kind that says the same.
+    shared_with: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -229,6 +231,7 @@ class Theme:
             "participants": self.participants,
             "mentions": self.mentions,
             "quotes": [q.to_dict() for q in self.quotes],
+            "shared_with": list(self.shared_with),
         }
 
 

@@ -39,6 +39,7 @@ class Settings:
     min_participant_share: float
     min_theme_size: int
     min_theme_participants: int
+    shared_theme_similarity: float
     theme_join_similarity: float
     theme_min_cohesion: float
     reduce_dimensions: int
@@ -141,6 +142,8 @@ def _checked(settings: Settings) -> Settings:
         raise bad("min_theme_size", "must be 2 or more")
     if settings.min_theme_participants < 1:
         raise bad("min_theme_participants", "must be 1 or more")
+    if not -1 <= settings.shared_theme_similarity <= 1:
+        raise bad("shared_theme_similarity", "must be between -1 and 1")
     if not 0 <= settings.mmr_diversity <= 1:
         raise bad("mmr_diversity", "must be between 0 and 1")
     if not -1 <= settings.theme_min_cohesion < 1:

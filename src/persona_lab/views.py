@@ -196,6 +196,40 @@ def method_rows(settings: dict[str, Any]) -> tuple[list[tuple[str, str]], list[t
     return model_rows, rows
 
 
+def shared_groups(cards: Sequence[Card]) -> list[tuple[str, list[tuple[Card, Theme]]]]:
+    """Themes that personas share, as groups: a theme and every theme linked to it
+    through ``shared_with`` (same kind), biggest first by participants."""
+    nodes = [(card, t) for card in cards for t in card.persona.themes if t.shared_with]
+    seen: set[int] = set()
+    groups: list[tuple[str, list[tuple[Card, Theme]]]] = []
+    for start in range(len(nodes)):
+        if start in seen:
+            continue
+        todo, members = [start], []
+        seen.add(start)
+        while todo:
+            n = todo.pop()
+            members.append(nodes[n])
+            card, theme = nodes[n]
+            for m, (other, t) in enumerate(nodes):
+                linked = other.persona.id in theme.shared_with and t.kind == theme.kind
+                if m not in seen and linked and card.persona.id in t.shared_with:
+                    seen.add(m)
+                    todo.append(m)
+        members.sort(key=lambda ct: (-ct[1].participants, ct[0].persona.id, ct[1].label))
+        groups.append((members[0][1].kind, members))
+    order = {k: n for n, k in enumerate(KIND_ORDER)}
+    groups.sort(
+        key=lambda g: (
+            order.get(g[0], len(order)),
+            -len({c.persona.id for c, _ in g[1]}),
+            -sum(t.participants for _, t in g[1]),
+            g[1][0][1].label,
+        )
+    )
+    return groups
+
+
 def document_context(round_: Round, cards: Sequence[Card]) -> dict[str, Any]:
     """Everything the templates may use, in stable orders (see templates/README.md)."""
     participants = round_.participants
@@ -211,6 +245,8 @@ def document_context(round_: Round, cards: Sequence[Card]) -> dict[str, Any]:
         "who": who,
         "speaker_of": who,
         "persona_of": persona_of,
+        "card_of": {card.persona.id: card for card in cards},
+        "shared": shared_groups(cards),
         "participants": participants,
         "company_fields": [
             (field, title)

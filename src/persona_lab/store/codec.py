@@ -177,7 +177,7 @@ def persona_values(persona: Persona) -> tuple[Any, ...]:
 
 
 def theme_values(theme: Theme) -> tuple[Any, ...]:
-    """kind, label, participants, mentions, quotes, insights."""
+    """kind, label, participants, mentions, quotes, insights, shared_with."""
     by_place = {(i.source, i.line, i.text, i.speaker): i for i in theme.insights}
     quoted = [by_place[(q.source, q.line, q.text, q.speaker)] for q in theme.quotes]
     return (
@@ -187,6 +187,7 @@ def theme_values(theme: Theme) -> tuple[Any, ...]:
         theme.mentions,
         keys_of(quoted),
         keys_of(theme.insights),
+        dumps(list(theme.shared_with)),
     )
 
 
@@ -198,6 +199,7 @@ def theme_from_row(row: Mapping[str, Any], by_key: Mapping[InsightKey, Insight])
         mentions=row["mentions"],
         quotes=tuple(Quote.of(i) for i in insights_of(row["quotes"], by_key)),
         insights=insights_of(row["insights"], by_key),
+        shared_with=tuple(json.loads(row["shared_with"])),
     )
 
 

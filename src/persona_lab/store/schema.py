@@ -161,8 +161,13 @@ def m002_round_inputs(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE rounds ADD COLUMN inputs TEXT NOT NULL DEFAULT ''")
 
 
+def m003_shared_themes(conn: sqlite3.Connection) -> None:
+    """The other personas that share each theme (Theme.shared_with), as a JSON list."""
+    conn.execute("ALTER TABLE themes ADD COLUMN shared_with TEXT NOT NULL DEFAULT '[]'")
+
+
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_round_inputs)
+MIGRATIONS: tuple[Migration, ...] = (m001_initial, m002_round_inputs, m003_shared_themes)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Tables in the order rows can be inserted (a row's references come first).

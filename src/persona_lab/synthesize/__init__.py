@@ -7,18 +7,21 @@ its company context and its distinctive vocabulary (profile, vocabulary).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 import numpy as np
 
+from ..cluster import centroid
 from ..models import Insight, Participant, Persona, Role, Theme, Transcript
 from ..pseudonyms import HIDDEN_NAMES, name_hash
 from ..settings import Settings
 from . import grouping, themes
 from .config import persona_config, persona_names
 from .profile import assign_names, company_context, participant_texts, role_label, slug
+from .shared import ThemeVector, shared_with
 from .vocabulary import distinctive_terms, stop_words
 
 __all__ = ["build_personas"]
@@ -70,6 +73,31 @@ def _main_seniority(members: Sequence[Participant]) -> str:
     if not counts:
         return "unknown"
     return min(counts, key=lambda s: (-counts[s], s))
+
+
+def _mark_shared(
+    personas: list[Persona],
+    theme_rows: dict[int, tuple[int, ...]],
+    vectors: np.ndarray,
+    min_similarity: float,
+) -> list[Persona]:
+    """The personas with each theme's ``shared_with``: the other full personas that
+    have a theme of its kind saying the same (emerging roles are left out)."""
+    placed = [(n, t) for n, p in enumerate(personas) if not p.emerging for t in p.themes]
+    entries = [
+        ThemeVector(personas[n].id, t.kind, centroid(vectors[list(theme_rows[id(t)])]))
+        for n, t in placed
+    ]
+    found = dict(zip((id(t) for _, t in placed), shared_with(entries, min_similarity), strict=True))
+    return [
+        dataclasses.replace(
+            p,
+            themes=tuple(
+                dataclasses.replace(t, shared_with=found.get(id(t), ())) for t in p.themes
+            ),
+        )
+        for p in personas
+    ]
 
 
 def build_personas(
@@ -128,6 +156,7 @@ def build_personas(
     available = [n for n in persona_names(settings.names) if name_hash(n) not in hidden]
     names = assign_names(list(ids.values()), available, avoid=first_names)
     personas: list[Persona] = []
+    theme_rows: dict[int, tuple[int, ...]] = {}  # id(theme) -> its insights' rows
     for group in groups:
         members = tuple(participants[m] for m in sorted(group.members))
         built: list[Theme] = []
@@ -139,6 +168,7 @@ def build_personas(
                     c, insights, vectors, counts_of[id(c)], stats, settings, embed, taken
                 )
             )
+            theme_rows[id(built[-1])] = c.members
         label = role_label(members, group.function, group.band, config)
         words = vocab.get(group.key, ())
         if group.discovered and label == "Participant" and words:
@@ -165,6 +195,7 @@ def build_personas(
                 emerging=group.key in emerging,
             )
         )
+    personas = _mark_shared(personas, theme_rows, vectors, settings.shared_theme_similarity)
     personas.sort(key=lambda p: (p.emerging, -len(p.participants), p.id))
     left_set = set(left)
     unassigned = tuple(i for i in insights if i.participant in left_set)
