@@ -578,13 +578,13 @@ def test_render_marks_the_label_in_the_quote_it_was_taken_from(round_, settings,
     for persona in round_.personas:
         html = (tmp_path / "personas" / f"{persona.id}.html").read_text("utf-8")
         for theme in persona.themes:
-            first = theme.quotes[0].text
-            start = first.lower().find(theme.label.lower())
-            if start >= 0:
-                said = first[start : start + len(theme.label)]
-                mark = '<mark class="label-source" title="the theme\'s label, as said">'
-                assert f"{mark}{escape(said)}</mark>" in html
-                marked_somewhere = True
+            for quote in theme.quotes:
+                start = quote.text.lower().find(theme.label.lower())
+                if start >= 0:
+                    said = quote.text[start : start + len(theme.label)]
+                    mark = '<mark class="label-source" title="the theme\'s label, as said">'
+                    assert f"{mark}{escape(said)}</mark>" in html
+                    marked_somewhere = True
     assert marked_somewhere
 
 

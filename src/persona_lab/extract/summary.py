@@ -92,7 +92,6 @@ EMPTY_LEADING = {
     "wonderful",
     "incredible",
     "capable",
-    "single",
     "certain",
     "particular",
     "specific",

@@ -332,23 +332,21 @@ def stands_alone(text: str) -> bool:
 def with_label_quote(
     shown: Sequence[int], label: str, by_relevance: Sequence[int], insights: Sequence[Insight]
 ) -> list[int]:
-    """The quotes to show, the one the label was taken from first.
+    """The quotes to show, the one the label was taken from among them.
 
     A label is a statement on the card; the reader must find it in a quote under
-    it. When no MMR pick says it, the most central member that does replaces the
-    last pick (preferring a participant not already shown).
+    it (cards mark it there). When no MMR pick says it, the most central member
+    that does replaces the last pick (preferring a participant not already
+    shown); the most central quote stays first.
     """
-    bearing = [i for i in shown if label_span(insights[i].text, label) is not None]
-    if bearing:
-        first = bearing[0]
-        return [first, *(i for i in shown if i != first)]
+    if any(label_span(insights[i].text, label) is not None for i in shown):
+        return list(shown)
     saying = [i for i in by_relevance if label_span(insights[i].text, label) is not None]
     if not saying or not shown:
         return list(shown)
     kept = list(shown[:-1])
     seen = {insights[i].participant for i in kept}
-    first = next((i for i in saying if insights[i].participant not in seen), saying[0])
-    return [first, *kept]
+    return [*kept, next((i for i in saying if insights[i].participant not in seen), saying[0])]
 
 
 def rank(themes: Sequence[Theme], kinds: Sequence[str]) -> tuple[Theme, ...]:
