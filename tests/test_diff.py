@@ -114,6 +114,24 @@ def test_diff_carry_ids_keeps_id_and_first_name_and_frees_clashes():
     assert kept[2].name == "Omar, the Finance Leader"  # its name was taken; Noor is avoided
 
 
+def test_diff_carry_ids_renames_the_personas_a_theme_is_shared_with():
+    previous = [persona("revenue-leader", "sales", ["a"])]
+
+    def theme(shared):
+        return Theme("pain", "security review", 2, 2, (), shared_with=shared, shared_group=1)
+
+    new = [
+        Persona("sales", "Ines, the Sales Leader", Role("sales", "vp"), (), (theme(("it",)),), ()),
+        Persona(
+            "it", "Kai, the IT Leader", Role("it_security", "vp"), (), (theme(("sales",)),), ()
+        ),
+    ]
+    kept = carry_ids(previous, new, [Pair(0, 0, 0.9)], ["Omar"])
+    assert [p.id for p in kept] == ["revenue-leader", "it"]
+    assert kept[0].themes[0].shared_with == ("it",)
+    assert kept[1].themes[0].shared_with == ("revenue-leader",)
+
+
 # Changes -------------------------------------------------------------------------
 
 

@@ -314,3 +314,14 @@ def test_a_sentence_split_before_a_lowercase_word_is_mended(blank_nlp):
     words = ["we", "grade", "late", ".", "it", "hurts", ".", "so", "slow", "."]
     starts = [True, False, False, False, True, False, False, True, False, False]
     assert len(sentences(words, starts)) == 3
+
+
+def test_a_lowercase_sentence_after_a_full_stop_stays_a_sentence(blank_nlp):
+    from spacy.tokens import Doc
+
+    from persona_lab.extract import _sentences
+
+    words = ["Make", "it", "fun", ".", "make", "it", "short", ".", "Thanks", "."]
+    starts = [True, False, False, False, True, False, False, False, True, False]
+    doc = Doc(blank_nlp.vocab, words=words, sent_starts=starts)
+    assert [s.text for s in _sentences(doc)] == ["Make it fun .", "make it short .", "Thanks ."]

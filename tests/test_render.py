@@ -621,8 +621,8 @@ def test_render_calls_it_ICP_only_when_company_details_are_known(round_, setting
 def test_render_shows_what_personas_share(round_, settings, tmp_path):
     full = [p for p in round_.personas if not p.emerging]
     a, b = full[0], full[1]
-    ta = dataclasses.replace(a.themes[0], shared_with=(b.id,))
-    tb = dataclasses.replace(b.themes[0], shared_with=(a.id,))
+    ta = dataclasses.replace(a.themes[0], shared_with=(b.id,), shared_group=1)
+    tb = dataclasses.replace(b.themes[0], shared_with=(a.id,), shared_group=1)
     personas = tuple(
         dataclasses.replace(p, themes=(ta, *p.themes[1:]))
         if p is a
@@ -637,8 +637,15 @@ def test_render_shows_what_personas_share(round_, settings, tmp_path):
     assert f'href="personas/{a.id}.html"' in section and f'href="personas/{b.id}.html"' in section
     assert str(escape(ta.label)) in section and str(escape(tb.label)) in section
     card = (tmp_path / "personas" / f"{a.id}.html").read_text("utf-8")
-    assert f'Also said by <a href="{b.id}.html">' in card
+    assert f'Also said by <a href="{b.id}.html">{escape(b.name)}</a>' in card
     assert "also said by" in (tmp_path / "personas" / f"{a.id}.md").read_text("utf-8")
     # Without sharing there is no such section.
     write_round(round_, tmp_path / "plain", settings)
     assert 'id="shared"' not in (tmp_path / "plain" / "index.html").read_text("utf-8")
+
+
+def test_render_a_round_of_emerging_roles_only_has_no_empty_comparison(round_, settings, tmp_path):
+    only = tuple(dataclasses.replace(p, emerging=True) for p in round_.personas)
+    write_round(dataclasses.replace(round_, personas=only), tmp_path, settings)
+    index = (tmp_path / "index.html").read_text("utf-8")
+    assert 'id="comparison"' not in index and 'id="emerging"' in index

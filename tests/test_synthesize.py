@@ -468,7 +468,7 @@ def test_cards_show_quotes_that_read_without_the_sentence_before(settings):
 
 
 def test_themes_that_mean_the_same_are_marked_shared_between_personas():
-    from persona_lab.synthesize.shared import ThemeVector, shared_with
+    from persona_lab.synthesize.shared import ThemeVector, groups, links, shared_with
 
     def unit(*values):
         v = np.array(values, dtype=np.float32)
@@ -481,8 +481,20 @@ def test_themes_that_mean_the_same_are_marked_shared_between_personas():
         ThemeVector("ops", "pain", unit(0, 1, 0)),  # another meaning
         ThemeVector("sales", "pain", unit(1, 0.05, 0)),  # the same persona
     ]
-    assert shared_with(themes, 0.85) == [("finance",), ("sales",), (), (), ("finance",)]
-    assert shared_with(themes, 0.999) == [(), (), (), (), ()]
+    pairs = links(themes, 0.85)
+    assert pairs == [(0, 1), (1, 4)]
+    assert shared_with(themes, pairs) == [("finance",), ("sales",), (), (), ("finance",)]
+    # 0 and 4 are not linked to each other, but both to 1: one group.
+    assert groups(len(themes), pairs) == [1, 1, 0, 0, 1]
+    assert links(themes, 0.999) == [] and groups(5, []) == [0] * 5
+    # Two separate topics shared by the same two personas are two groups.
+    two = [
+        ThemeVector("sales", "pain", unit(1, 0, 0)),
+        ThemeVector("sales", "pain", unit(0, 1, 0)),
+        ThemeVector("finance", "pain", unit(0, 1, 0)),
+        ThemeVector("finance", "pain", unit(1, 0, 0)),
+    ]
+    assert groups(4, links(two, 0.85)) == [1, 2, 2, 1]
 
 
 def test_build_personas_marks_what_two_personas_both_say(settings):
@@ -506,6 +518,7 @@ def test_build_personas_marks_what_two_personas_both_say(settings):
     }
     finance, sales = ids
     assert review[sales] and all(t.shared_with == (finance,) for t in review[sales])
+    assert all(t.shared_group for t in review[sales] + review[finance])
     assert review[finance] and all(t.shared_with == (sales,) for t in review[finance])
     own = [t for p in personas for t in p.themes if t not in review[p.id]]
     assert any(t.shared_with == () for t in own)
@@ -517,8 +530,19 @@ def test_a_themes_sharing_survives_the_store(settings):
 
     transcripts, insights, vectors = _round(PEOPLE)
     personas, _ = build_personas(transcripts, insights, vectors, settings)
-    theme = dataclasses.replace(personas[0].themes[0], shared_with=("finance", "ops"))
-    columns = ("kind", "label", "participants", "mentions", "quotes", "insights", "shared_with")
+    theme = dataclasses.replace(
+        personas[0].themes[0], shared_with=("finance", "ops"), shared_group=3
+    )
+    columns = (
+        "kind",
+        "label",
+        "participants",
+        "mentions",
+        "quotes",
+        "insights",
+        "shared_with",
+        "shared_group",
+    )
     row = dict(zip(columns, theme_values(theme), strict=True))
     back = theme_from_row(row, {i.key: i for i in insights})
-    assert back == theme and back.shared_with == ("finance", "ops")
+    assert back == theme and back.shared_with == ("finance", "ops") and back.shared_group == 3

@@ -221,8 +221,10 @@ class Theme:
     mentions: int
     quotes: tuple[Quote, ...]
     insights: tuple[Insight, ...] = field(default=(), repr=False)
-    # Ids of the round's other personas with a theme of this kind that says the same.
+    # Ids of the round's other personas with a theme of this kind that says the same,
+    # and a number the themes so linked (directly or through others) share; 0: none.
     shared_with: tuple[str, ...] = ()
+    shared_group: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -232,6 +234,7 @@ class Theme:
             "mentions": self.mentions,
             "quotes": [q.to_dict() for q in self.quotes],
             "shared_with": list(self.shared_with),
+            "shared_group": self.shared_group,
         }
 
 

@@ -197,29 +197,21 @@ def method_rows(settings: dict[str, Any]) -> tuple[list[tuple[str, str]], list[t
 
 
 def shared_groups(cards: Sequence[Card]) -> list[tuple[str, list[tuple[Card, Theme]]]]:
-    """Themes that personas share, as groups: a theme and every theme linked to it
-    through ``shared_with`` (same kind), biggest first by participants."""
-    nodes = [(card, t) for card in cards for t in card.persona.themes if t.shared_with]
-    seen: set[int] = set()
-    groups: list[tuple[str, list[tuple[Card, Theme]]]] = []
-    for start in range(len(nodes)):
-        if start in seen:
-            continue
-        todo, members = [start], []
-        seen.add(start)
-        while todo:
-            n = todo.pop()
-            members.append(nodes[n])
-            card, theme = nodes[n]
-            for m, (other, t) in enumerate(nodes):
-                linked = other.persona.id in theme.shared_with and t.kind == theme.kind
-                if m not in seen and linked and card.persona.id in t.shared_with:
-                    seen.add(m)
-                    todo.append(m)
-        members.sort(key=lambda ct: (-ct[1].participants, ct[0].persona.id, ct[1].label))
-        groups.append((members[0][1].kind, members))
+    """Themes that personas share, one group per ``shared_group`` number: most
+    personas first, then most participants."""
+    found: dict[int, list[tuple[Card, Theme]]] = {}
+    for card in cards:
+        for theme in card.persona.themes:
+            if theme.shared_group:
+                found.setdefault(theme.shared_group, []).append((card, theme))
     order = {k: n for n, k in enumerate(KIND_ORDER)}
-    groups.sort(
+    out = []
+    for number in sorted(found):
+        members = sorted(
+            found[number], key=lambda ct: (-ct[1].participants, ct[0].persona.id, ct[1].label)
+        )
+        out.append((members[0][1].kind, members))
+    out.sort(
         key=lambda g: (
             order.get(g[0], len(order)),
             -len({c.persona.id for c, _ in g[1]}),
@@ -227,7 +219,7 @@ def shared_groups(cards: Sequence[Card]) -> list[tuple[str, list[tuple[Card, The
             g[1][0][1].label,
         )
     )
-    return groups
+    return out
 
 
 def document_context(round_: Round, cards: Sequence[Card]) -> dict[str, Any]:

@@ -73,7 +73,25 @@ def carry_ids(
         used_by_new.add(first)
         name = f"{first}{SEPARATOR}{role_label(persona.name)}"
         out.append(dataclasses.replace(persona, id=pid, name=name))
-    return tuple(out)
+    return _renamed_links(out, {p.id: q.id for p, q in zip(personas, out, strict=True)})
+
+
+def _renamed_links(personas: Sequence[Persona], new_id: dict[str, str]) -> tuple[Persona, ...]:
+    """The personas with each theme's ``shared_with`` naming the personas' new ids."""
+    return tuple(
+        dataclasses.replace(
+            p,
+            themes=tuple(
+                dataclasses.replace(
+                    t, shared_with=tuple(sorted(new_id.get(x, x) for x in t.shared_with))
+                )
+                if t.shared_with
+                else t
+                for t in p.themes
+            ),
+        )
+        for p in personas
+    )
 
 
 def continued(

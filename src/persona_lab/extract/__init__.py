@@ -125,6 +125,9 @@ def score_span(
 MERGED_MAX_TOKENS = 80  # a run of "continuations" longer than this is left as split
 
 
+SENTENCE_ENDS = {".", "?", "!", "...", "…"}
+
+
 def _continues(sentence: Span) -> bool:
     """The parser's sentence starts in lowercase: the rest of the one before it
     ("I would love to have AI | do my grading for me!"), not a new sentence.
@@ -133,6 +136,13 @@ def _continues(sentence: Span) -> bool:
     if first is None or first.lower_ == "i" or first.lower_.startswith("i'"):
         return False
     return first.text[:1].isalpha() and first.text[:1].islower()
+
+
+def _ended(sentence: Span) -> bool:
+    """The sentence ends with a full stop, question or exclamation mark: what
+    follows in lowercase is a new sentence typed without a capital."""
+    last = next((t for t in reversed(sentence) if not t.is_space), None)
+    return last is not None and last.text in SENTENCE_ENDS
 
 
 def _sentences(doc: Doc) -> Iterator[Span]:
@@ -149,6 +159,7 @@ def _sentences(doc: Doc) -> Iterator[Span]:
             cased
             and start is not None
             and _continues(sentence)
+            and not _ended(doc[start:end])
             and sentence.end - start <= MERGED_MAX_TOKENS
         )
         if mend:

@@ -109,7 +109,6 @@ EMPTY_LEADING = {
     "typical",
     "overall",
     "usual",
-    "real",
 }
 # Leading words that carry the meaning: "another tab", "no visibility", "more time".
 KEEP_LEADING = {"another", "no", "more", "less", "fewer", "enough", "too", "extra"}

@@ -177,7 +177,7 @@ def persona_values(persona: Persona) -> tuple[Any, ...]:
 
 
 def theme_values(theme: Theme) -> tuple[Any, ...]:
-    """kind, label, participants, mentions, quotes, insights, shared_with."""
+    """kind, label, participants, mentions, quotes, insights, shared_with, shared_group."""
     by_place = {(i.source, i.line, i.text, i.speaker): i for i in theme.insights}
     quoted = [by_place[(q.source, q.line, q.text, q.speaker)] for q in theme.quotes]
     return (
@@ -188,6 +188,7 @@ def theme_values(theme: Theme) -> tuple[Any, ...]:
         keys_of(quoted),
         keys_of(theme.insights),
         dumps(list(theme.shared_with)),
+        theme.shared_group,
     )
 
 
@@ -200,6 +201,7 @@ def theme_from_row(row: Mapping[str, Any], by_key: Mapping[InsightKey, Insight])
         quotes=tuple(Quote.of(i) for i in insights_of(row["quotes"], by_key)),
         insights=insights_of(row["insights"], by_key),
         shared_with=tuple(json.loads(row["shared_with"])),
+        shared_group=int(row["shared_group"]),
     )
 
 

@@ -87,7 +87,7 @@ def insert_personas(conn: sqlite3.Connection, round_id: int, personas: Sequence[
             (round_id, position, *persona_values(persona)),
         )
         conn.executemany(
-            "INSERT INTO themes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO themes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (round_id, position, n, *theme_values(theme))
                 for n, theme in enumerate(persona.themes)

@@ -162,8 +162,9 @@ def m002_round_inputs(conn: sqlite3.Connection) -> None:
 
 
 def m003_shared_themes(conn: sqlite3.Connection) -> None:
-    """The other personas that share each theme (Theme.shared_with), as a JSON list."""
+    """Themes personas share: Theme.shared_with (a JSON list) and Theme.shared_group."""
     conn.execute("ALTER TABLE themes ADD COLUMN shared_with TEXT NOT NULL DEFAULT '[]'")
+    conn.execute("ALTER TABLE themes ADD COLUMN shared_group INTEGER NOT NULL DEFAULT 0")
 
 
 Migration = Callable[[sqlite3.Connection], None]

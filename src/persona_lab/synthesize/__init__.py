@@ -21,7 +21,7 @@ from ..settings import Settings
 from . import grouping, themes
 from .config import persona_config, persona_names
 from .profile import assign_names, company_context, participant_texts, role_label, slug
-from .shared import ThemeVector, shared_with
+from .shared import ThemeVector, groups, links, shared_with
 from .vocabulary import distinctive_terms, stop_words
 
 __all__ = ["build_personas"]
@@ -81,19 +81,29 @@ def _mark_shared(
     vectors: np.ndarray,
     min_similarity: float,
 ) -> list[Persona]:
-    """The personas with each theme's ``shared_with``: the other full personas that
-    have a theme of its kind saying the same (emerging roles are left out)."""
+    """The personas with each theme's ``shared_with`` (the other full personas with
+    a theme of its kind saying the same) and ``shared_group`` (themes linked
+    directly or through others share a number); emerging roles are left out."""
     placed = [(n, t) for n, p in enumerate(personas) if not p.emerging for t in p.themes]
     entries = [
         ThemeVector(personas[n].id, t.kind, centroid(vectors[list(theme_rows[id(t)])]))
         for n, t in placed
     ]
-    found = dict(zip((id(t) for _, t in placed), shared_with(entries, min_similarity), strict=True))
+    pairs = links(entries, min_similarity)
+    marks = {
+        id(t): (others, number)
+        for (_, t), others, number in zip(
+            placed, shared_with(entries, pairs), groups(len(entries), pairs), strict=True
+        )
+    }
     return [
         dataclasses.replace(
             p,
             themes=tuple(
-                dataclasses.replace(t, shared_with=found.get(id(t), ())) for t in p.themes
+                dataclasses.replace(t, shared_with=marks[id(t)][0], shared_group=marks[id(t)][1])
+                if id(t) in marks
+                else t
+                for t in p.themes
             ),
         )
         for p in personas

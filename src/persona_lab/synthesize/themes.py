@@ -293,9 +293,17 @@ def theme_from(
     shown = with_label_quote(
         [members[p] for p in picks],
         label,
+        # A label's quote that reads alone is preferred, the most central first.
         [
             members[n]
-            for n in sorted(range(len(members)), key=lambda n: (-round(float(relevance[n]), 4), n))
+            for n in sorted(
+                range(len(members)),
+                key=lambda n: (
+                    not stands_alone(insights[members[n]].text),
+                    -round(float(relevance[n]), 4),
+                    n,
+                ),
+            )
         ],
         insights,
     )
