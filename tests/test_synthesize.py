@@ -546,3 +546,26 @@ def test_a_themes_sharing_survives_the_store(settings):
     row = dict(zip(columns, theme_values(theme), strict=True))
     back = theme_from_row(row, {i.key: i for i in insights})
     assert back == theme and back.shared_with == ("finance", "ops") and back.shared_group == 3
+
+
+def test_in_their_words_leaves_out_everyday_words(settings):
+    from persona_lab.synthesize.vocabulary import plain_words
+
+    assert {"wanted", "probably", "come"} <= plain_words()
+    # Sales say "wanted" and "probably" all the time, finance never: still not shown.
+    sales = [
+        "I wanted the pipeline probably wanted pipeline probably",
+        "We probably wanted a cleaner pipeline review",
+        "Probably the pipeline call is what I wanted fixed",
+    ]
+    people = [
+        ("a", "Ann", SALES, sales),
+        ("b", "Bob", SALES, sales),
+        ("c", "Cat", FINANCE, PAINS_FINANCE),
+        ("d", "Dan", FINANCE, PAINS_FINANCE[1:]),
+    ]
+    transcripts, insights, vectors = _round(people)
+    personas, _ = build_personas(transcripts, insights, vectors, settings)
+    words = {w for p in personas for term in p.vocabulary for w in term.split()}
+    assert "pipeline" in words
+    assert not words & plain_words()

@@ -22,7 +22,7 @@ from . import grouping, themes
 from .config import persona_config, persona_names
 from .profile import assign_names, company_context, participant_texts, role_label, slug
 from .shared import ThemeVector, groups, links, shared_with
-from .vocabulary import distinctive_terms, stop_words
+from .vocabulary import distinctive_terms, plain_words, stop_words
 
 __all__ = ["build_personas"]
 
@@ -156,7 +156,7 @@ def build_personas(
     said = participant_texts(transcripts)
     vocab = distinctive_terms(
         {g.key: {m: said.get(m, []) for m in g.members} for g in groups},
-        stop_words(),
+        stop_words() | plain_words(),
         top_n=settings.vocabulary_size,
     )
     config = persona_config()

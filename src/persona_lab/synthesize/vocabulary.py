@@ -26,6 +26,13 @@ def stop_words() -> frozenset[str]:
     return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
 
 
+@functools.lru_cache(maxsize=1)
+def plain_words() -> frozenset[str]:
+    """Everyday words every persona says (data/plain_words.txt): never "In their words"."""
+    text = resources.files("persona_lab.data").joinpath("plain_words.txt").read_text("utf-8")
+    return frozenset(w.strip() for w in text.split("\n") if w.strip() and not w.startswith("#"))
+
+
 def terms(text: str, stop_words: frozenset[str]) -> list[str]:
     """Lowercased unigrams and bigrams of content words, in order."""
     words = [w.lower() for w in WORD.findall(text)]
