@@ -274,7 +274,8 @@ def theme_from(
     relevance = member_vectors @ center
     central = members[int(np.argmax(relevance))]
     # Quotes shown on a card must read without the sentence before them.
-    pool = [n for n, i in enumerate(members) if stands_alone(insights[i].text)]
+    alone = [stands_alone(insights[i].text) for i in members]
+    pool = [n for n in range(len(members)) if alone[n]]
     if len(pool) < min(settings.quotes_per_theme, len(members)):
         pool = list(range(len(members)))
     picks = [
@@ -298,11 +299,7 @@ def theme_from(
             members[n]
             for n in sorted(
                 range(len(members)),
-                key=lambda n: (
-                    not stands_alone(insights[members[n]].text),
-                    -round(float(relevance[n]), 4),
-                    n,
-                ),
+                key=lambda n: (not alone[n], -round(float(relevance[n]), 4), n),
             )
         ],
         insights,
