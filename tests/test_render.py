@@ -268,6 +268,24 @@ def test_render_index_shows_sources_skipped_and_method(round_, settings, tmp_pat
         assert card.count("<svg") == (1 if persona.themes else 0)
 
 
+def test_render_method_names_the_settings_a_round_changed(round_, settings, tmp_path):
+    write_round(round_, tmp_path / "plain", settings)
+    plain = (tmp_path / "plain" / "index.html").read_text("utf-8")
+    assert "The shipped defaults, unchanged." in plain
+    changed = dataclasses.replace(
+        round_, settings={**round_.settings, "min_participants": 3, "seed": 7, "unknown": 1}
+    )
+    write_round(changed, tmp_path / "changed", settings)
+    index = (tmp_path / "changed" / "index.html").read_text("utf-8")
+    head, folded = index.split("<summary>All ", 1)
+    method = head.split('<h2 id="method">', 1)[1]
+    assert "Changed from the shipped defaults" in method
+    assert "<dt>min_participants</dt><dd>3" in method and "default 2" in method
+    assert "<dt>seed</dt><dd>7" in method and "default 42" in method
+    assert "<dt>redact</dt>" not in method  # unchanged settings are folded away ...
+    assert "<dt>redact</dt>" in folded  # ... but all are there
+
+
 def test_render_twice_is_byte_identical(round_, settings, tmp_path):
     write_round(round_, tmp_path / "a", settings)
     write_round(round_, tmp_path / "b", settings)

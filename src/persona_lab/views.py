@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from . import charts
 from .models import Insight, Participant, Persona, Quote, Round, Theme
+from .settings import default_settings
 from .synthesize import min_group_size
 
 KIND_ORDER = ("pain", "goal", "objection")
@@ -196,6 +197,17 @@ def method_rows(settings: dict[str, Any]) -> tuple[list[tuple[str, str]], list[t
     return model_rows, rows
 
 
+def changed_rows(settings: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(name, value, shipped default) of each setting the round changed: the few
+    a reader needs, where the full list of forty is reference."""
+    defaults = default_settings().to_dict()
+    return [
+        (name, setting_text(value), setting_text(defaults[name]))
+        for name, value in sorted(settings.items())
+        if name in defaults and setting_text(value) != setting_text(defaults[name])
+    ]
+
+
 def shared_groups(cards: Sequence[Card]) -> list[tuple[str, list[tuple[Card, Theme]]]]:
     """Themes that personas share, one group per ``shared_group`` number: most
     personas first, then most participants."""
@@ -252,6 +264,7 @@ def document_context(round_: Round, cards: Sequence[Card]) -> dict[str, Any]:
         "unassigned": round_.unassigned,
         "models": models,
         "settings_rows": settings_rows,
+        "settings_changed": changed_rows(round_.settings),
         "top_themes": TOP_THEMES,
         "min_persona_size": min_group_size(
             int(round_.settings.get("min_participants", 2)),
