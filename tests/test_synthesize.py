@@ -273,6 +273,25 @@ def test_theme_label_is_never_only_the_rounds_common_words(settings):
         assert "Excel" in theme.label
 
 
+def test_a_quantity_or_everyday_words_never_name_a_theme(settings):
+    """"15 hours" or "a lot" says how much of something, not what: the theme is named
+    by a phrase that says what, even when the quantity's words are rarer."""
+    from persona_lab.synthesize.themes import Cluster, term_frequencies, theme_from
+
+    said = [
+        ("Debugging AI code took me 15 hours", ("15 hours", "debugging AI code")),
+        ("I lost 15 hours on flaky tests", ("15 hours", "flaky tests")),
+        ("It was 15 hours of debugging a lot", ("15 hours", "a lot")),
+    ] + [(f"The review board slows release {n}", ("review board",)) for n in range(6)]
+    insights = [_label_insight(i, t, p, f"p{i}") for i, (t, p) in enumerate(said)]
+    vectors = FakeEmbedder().encode([i.text for i in insights])
+    debugging, board = Cluster("pain", (0, 1, 2)), Cluster("pain", tuple(range(3, len(said))))
+    counts, stats = term_frequencies([debugging, board], insights)
+    for embed in (None, FakeEmbedder().encode):
+        theme = theme_from(debugging, insights, vectors, counts[0], stats, settings, embed)
+        assert "debugging" in theme.label
+
+
 def test_one_participants_repeated_words_do_not_name_a_shared_theme(settings):
     from persona_lab.synthesize.themes import Cluster, term_frequencies, theme_from
 

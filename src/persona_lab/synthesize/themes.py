@@ -15,7 +15,7 @@ from ..cluster import attach_noise, centroid, cluster_labels, cohesion, split_lo
 from ..models import Insight, Quote, Theme
 from ..settings import Settings
 from .mmr import mmr
-from .vocabulary import label_span, stop_words, terms
+from .vocabulary import label_span, plain_words, stop_words, terms
 
 LEAF_FROM = 30  # insights of one kind from which leaf clusters are used
 LABEL_SHORTLIST = 12  # phrases by class-based TF-IDF whose meaning is compared with the theme
@@ -154,7 +154,7 @@ def _candidates(
     a theme has three or more), so one person's rare words ("harmonic and melodic
     minors", "real potted plants" said twice) cannot name a theme of eight people.
     A phrase made only of the round's common words ("use AI" in interviews about
-    AI) names nothing.
+    AI) or of everyday words and units ("15 hours") names nothing.
     """
     said_by: dict[str, set[str]] = {}
     for i in members:
@@ -168,6 +168,7 @@ def _candidates(
         for t in counts
         if shared[t] >= least
     }
+    says_nothing = stats.common | plain_words()
     scored: dict[str, float] = {}
     for i in sorted(members, key=lambda m: (m != central, insights[m].key)):
         for phrase in insights[i].phrases:
@@ -175,7 +176,7 @@ def _candidates(
             if len(words) > 6:
                 continue
             found = set(terms(phrase, stop_words()))
-            if not any(t in weight for t in found) or found <= stats.common:
+            if not any(t in weight for t in found) or found <= says_nothing:
                 continue
             # Two to four words read as a label; one word ("AI", "students") rarely does.
             length_factor = 0.6 if len(words) == 1 else 1 / (1 + 0.2 * max(0, len(words) - 4))
@@ -246,11 +247,12 @@ def _any_phrase(
 ) -> list[tuple[float, str]]:
     """When no phrase carries a shared distinctive term: the members' phrases that
     say more than the round's common words, the most used first."""
+    says_nothing = stats.common | plain_words()
     used: Counter[str] = Counter()
     for i in members:
         for phrase in insights[i].phrases:
             found = set(terms(phrase, stop_words()))
-            if found and not found <= stats.common and len(phrase.split()) <= 6:
+            if found and not found <= says_nothing and len(phrase.split()) <= 6:
                 used[" ".join(phrase.split())] += 1
     return sorted((-float(n), t) for t, n in used.items())
 
