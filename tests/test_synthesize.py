@@ -274,8 +274,8 @@ def test_theme_label_is_never_only_the_rounds_common_words(settings):
 
 
 def test_a_quantity_or_everyday_words_never_name_a_theme(settings):
-    """"15 hours" or "a lot" says how much of something, not what: the theme is named
-    by a phrase that says what, even when the quantity's words are rarer."""
+    """A quantity ("15 hours") or everyday words ("a lot") say how much, not what:
+    the theme is named by a phrase that says what, even when those words are rarer."""
     from persona_lab.synthesize.themes import Cluster, term_frequencies, theme_from
 
     said = [
