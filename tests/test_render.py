@@ -639,10 +639,12 @@ def test_render_calls_it_ICP_only_when_company_details_are_known(round_, setting
 def test_render_shows_what_personas_share(round_, settings, tmp_path):
     full = [p for p in round_.personas if not p.emerging]
     a, b = full[0], full[1]
+    assert len(a.themes) >= 2
     ta = dataclasses.replace(a.themes[0], shared_with=(b.id,), shared_group=1)
+    ta2 = dataclasses.replace(a.themes[1], shared_with=(b.id,), shared_group=1)
     tb = dataclasses.replace(b.themes[0], shared_with=(a.id,), shared_group=1)
     personas = tuple(
-        dataclasses.replace(p, themes=(ta, *p.themes[1:]))
+        dataclasses.replace(p, themes=(ta, ta2, *p.themes[2:]))
         if p is a
         else dataclasses.replace(p, themes=(tb, *p.themes[1:]))
         if p is b
@@ -654,6 +656,10 @@ def test_render_shows_what_personas_share(round_, settings, tmp_path):
     section = index.split('<h2 id="shared">')[1].split("<h2")[0]
     assert f'href="personas/{a.id}.html"' in section and f'href="personas/{b.id}.html"' in section
     assert str(escape(ta.label)) in section and str(escape(tb.label)) in section
+    # A persona with two themes in one group is one line naming both.
+    assert section.count(f'href="personas/{a.id}.html"') == 1
+    assert str(escape(ta2.label)) in section
+    assert '<td class="num">2</td>' in section
     card = (tmp_path / "personas" / f"{a.id}.html").read_text("utf-8")
     assert f'Also said by <a href="{b.id}.html">{escape(b.name)}</a>' in card
     assert "also said by" in (tmp_path / "personas" / f"{a.id}.md").read_text("utf-8")
@@ -667,3 +673,21 @@ def test_render_a_round_of_emerging_roles_only_has_no_empty_comparison(round_, s
     write_round(dataclasses.replace(round_, personas=only), tmp_path, settings)
     index = (tmp_path / "index.html").read_text("utf-8")
     assert 'id="comparison"' not in index and 'id="emerging"' in index
+
+
+def test_render_role_line_says_how_many_levels_are_known(round_, settings, tmp_path):
+    """A persona named by its members' level says for how many the level is known."""
+    persona = next(p for p in round_.personas if len(p.participants) >= 2)
+    first, *rest = persona.participants
+    assert first.seniority != "unknown"
+    unknown = dataclasses.replace(first, seniority="unknown")
+    changed = dataclasses.replace(persona, participants=(unknown, *rest))
+    personas = tuple(changed if p is persona else p for p in round_.personas)
+    write_round(dataclasses.replace(round_, personas=personas), tmp_path, settings)
+    n = len(persona.participants)
+    known = f"level known for {n - 1} of {n}"
+    assert known in (tmp_path / "personas" / f"{persona.id}.html").read_text("utf-8")
+    lines = (tmp_path / "personas" / f"{persona.id}.md").read_text("utf-8").splitlines()
+    role = next(line for line in lines if line.startswith("- **Role:**"))
+    assert role.endswith(f"({known})")  # and the next field keeps its own line
+    assert any(line.startswith("- **Titles seen:**") for line in lines)

@@ -208,27 +208,33 @@ def changed_rows(settings: dict[str, Any]) -> list[tuple[str, str, str]]:
     ]
 
 
-def shared_groups(cards: Sequence[Card]) -> list[tuple[str, list[tuple[Card, Theme]]]]:
-    """Themes that personas share, one group per ``shared_group`` number: most
-    personas first, then most participants."""
-    found: dict[int, list[tuple[Card, Theme]]] = {}
+def shared_groups(
+    cards: Sequence[Card],
+) -> list[tuple[str, list[tuple[Card, list[Theme]]]]]:
+    """Themes that personas share, one group per ``shared_group`` number, each
+    persona once with its themes in the group (most participants first): groups
+    of most personas first, then most participants."""
+    found: dict[int, dict[str, tuple[Card, list[Theme]]]] = {}
     for card in cards:
         for theme in card.persona.themes:
             if theme.shared_group:
-                found.setdefault(theme.shared_group, []).append((card, theme))
+                group = found.setdefault(theme.shared_group, {})
+                group.setdefault(card.persona.id, (card, []))[1].append(theme)
     order = {k: n for n, k in enumerate(KIND_ORDER)}
     out = []
     for number in sorted(found):
-        members = sorted(
-            found[number], key=lambda ct: (-ct[1].participants, ct[0].persona.id, ct[1].label)
-        )
-        out.append((members[0][1].kind, members))
+        members = []
+        for card, themes in found[number].values():
+            ranked = sorted(themes, key=lambda t: (-t.participants, t.label))
+            members.append((card, ranked))
+        members.sort(key=lambda ct: (-ct[1][0].participants, ct[0].persona.id))
+        out.append((members[0][1][0].kind, members))
     out.sort(
         key=lambda g: (
             order.get(g[0], len(order)),
-            -len({c.persona.id for c, _ in g[1]}),
-            -sum(t.participants for _, t in g[1]),
-            g[1][0][1].label,
+            -len(g[1]),
+            -sum(t.participants for _, themes in g[1] for t in themes),
+            g[1][0][1][0].label,
         )
     )
     return out
