@@ -468,6 +468,14 @@ def test_cards_show_quotes_that_read_without_the_sentence_before(settings):
     assert not stands_alone("is all that would be needed.")  # a clause cut from its sentence
     assert not stands_alone("Or having it write entire essays.")
     assert not stands_alone("Too slow.")
+    # A sentence that announces the story the next ones tell says nothing alone ...
+    assert not stands_alone("I can share a time where it made me frustrated.")
+    assert not stands_alone("Let me tell you about one time it failed me.")
+    # ... unless it tells the story itself.
+    assert stands_alone(
+        "I can think of a time when it deleted a whole folder of invoices the night before "
+        "the audit and we lost a day rebuilding them."
+    )
     assert stands_alone("I don't 'trust' AI at all.")
     assert stands_alone("This tool saves me hours of reconciliation every week.")
     texts = [
@@ -588,3 +596,23 @@ def test_in_their_words_leaves_out_everyday_words(settings):
     words = {w for p in personas for term in p.vocabulary for w in term.split()}
     assert "pipeline" in words
     assert not words & plain_words()
+
+
+def test_a_role_group_is_named_by_the_level_its_titled_members_share():
+    """Untitled members have no level; they must not outvote the ones who have one,
+    or a persona is "Creative Professional" on a line that says "Individual contributor"."""
+    from persona_lab.models import Participant
+    from persona_lab.synthesize.config import persona_config
+    from persona_lab.synthesize.grouping import by_role
+
+    def person(n: int, seniority: str) -> Participant:
+        return Participant(f"p{n}", "User", "User", False, function="creative", seniority=seniority)
+
+    people = [person(n, "individual_contributor") for n in range(3)]
+    people += [person(n, "unknown") for n in range(3, 8)]
+    groups, unknown = by_role(people, persona_config(), 2)
+    assert unknown == [] and [(g.function, g.band) for g in groups] == [
+        ("creative", "practitioner")
+    ]
+    groups, _ = by_role(people[3:], persona_config(), 2)
+    assert [g.band for g in groups] == ["unknown"]  # nobody's level known: no level claimed

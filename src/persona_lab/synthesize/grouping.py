@@ -49,7 +49,11 @@ def by_role(
             bands[config.band(p.seniority)].append(p.id)
         big = [b for b in sorted(bands) if b != "unknown" and len(bands[b]) >= min_participants]
         if len(big) < 2:
-            main = Counter(config.band(p.seniority) for p in members).most_common(1)[0][0]
+            # Named by the band its known levels share (as its role line says), so 16
+            # untitled creatives and 14 individual contributors are "Practitioners".
+            known = Counter(config.band(p.seniority) for p in members)
+            known.pop("unknown", None)
+            main = min(known, key=lambda b: (-known[b], b)) if known else "unknown"
             groups.append(Group(function, function, main, tuple(p.id for p in members)))
             continue
         # Split: each big band is a persona; small bands join the largest band.
