@@ -323,17 +323,27 @@ LEANS_BACK = re.compile(
     r"^(?:or\s|(?:(?:and|but|so)\s+)?(?:that|this)(?:'s|\s+(?:is|was|has|had|made|took))\s)",
     re.IGNORECASE,
 )
+# "I can share a time where it made me frustrated.": announces the story the next
+# sentences tell.
+LEANS_FORWARD = re.compile(
+    r"^(?:i\s+(?:can|could)\s+(?:share|think\s+of|give\s+you|tell\s+you(?:\s+about)?)"
+    r"|let\s+me\s+(?:share|tell|give)(?:\s+you)?(?:\s+about)?|here'?s)"
+    r"\s+(?:a|an|one)\s+"
+    r"(?:time|example|instance|occasion|story)\b",
+    re.IGNORECASE,
+)
 SHORTEST_QUOTE = 4  # words: fewer say nothing alone
 
 
 def stands_alone(text: str) -> bool:
-    """A quote that reads without the sentence before it: not a few words, not a
+    """A quote that reads without the sentences around it: not a few words, not a
     clause cut from its sentence ("is all that would be needed."), not a short
-    sentence about "that" or "this" said before."""
+    sentence about "that" or "this" said before or announcing the story to come."""
     words = text.split()
     if len(words) < SHORTEST_QUOTE or (text[:1].isalpha() and not text[:1].isupper()):
         return False
-    return not (LEANS_BACK.match(text) and len(words) < 14)
+    short = len(words) < 14
+    return not (short and (LEANS_BACK.match(text) or LEANS_FORWARD.match(text)))
 
 
 def with_label_quote(
