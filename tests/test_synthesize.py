@@ -292,6 +292,24 @@ def test_a_quantity_or_everyday_words_never_name_a_theme(settings):
         assert "debugging" in theme.label
 
 
+def test_a_phrase_run_across_a_dash_never_names_a_theme(settings):
+    from persona_lab.synthesize.themes import Cluster, term_frequencies, theme_from
+
+    run_on = "the business - potential legal repercussions"
+    said = [
+        ("It holds back the business - potential legal repercussions.", (run_on,)),
+        ("We fear for the business - potential legal repercussions", (run_on,)),
+        ("Legal repercussions worry our lawyers", ("legal repercussions",)),
+    ] + [(f"The review board slows release {n}", ("review board",)) for n in range(6)]
+    insights = [_label_insight(i, t, p, f"p{i}") for i, (t, p) in enumerate(said)]
+    vectors = FakeEmbedder().encode([i.text for i in insights])
+    legal, board = Cluster("pain", (0, 1, 2)), Cluster("pain", tuple(range(3, len(said))))
+    counts, stats = term_frequencies([legal, board], insights)
+    for embed in (None, FakeEmbedder().encode):
+        theme = theme_from(legal, insights, vectors, counts[0], stats, settings, embed)
+        assert theme.label == "legal repercussions"
+
+
 def test_one_participants_repeated_words_do_not_name_a_shared_theme(settings):
     from persona_lab.synthesize.themes import Cluster, term_frequencies, theme_from
 

@@ -25,6 +25,10 @@ COMMON_MIN = 10  # ... and in at least this many (in a small round no word is co
 LABEL_MIN_CHOICES = 3  # fewer TF-IDF candidates than this: the quotes' other phrases join
 LABEL_TFIDF_FLOOR = 0.4  # a phrase under this share of the best TF-IDF score is no candidate
 
+# A noun chunk across a dash, colon or semicolon ("the business - potential legal
+# repercussions") is two phrases run together, not a label.
+SPANS_A_BREAK = re.compile(r"\s[-\u2013\u2014]+\s|[;:]")
+
 Embed = Callable[[Sequence[str]], np.ndarray]
 
 
@@ -173,7 +177,7 @@ def _candidates(
     for i in sorted(members, key=lambda m: (m != central, insights[m].key)):
         for phrase in insights[i].phrases:
             words = phrase.split()
-            if len(words) > 6:
+            if len(words) > 6 or SPANS_A_BREAK.search(phrase):
                 continue
             found = set(terms(phrase, stop_words()))
             if not any(t in weight for t in found) or found <= says_nothing:
@@ -252,7 +256,12 @@ def _any_phrase(
     for i in members:
         for phrase in insights[i].phrases:
             found = set(terms(phrase, stop_words()))
-            if found and not found <= says_nothing and len(phrase.split()) <= 6:
+            if (
+                found
+                and not found <= says_nothing
+                and len(phrase.split()) <= 6
+                and not SPANS_A_BREAK.search(phrase)
+            ):
                 used[" ".join(phrase.split())] += 1
     return sorted((-float(n), t) for t, n in used.items())
 
