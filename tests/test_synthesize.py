@@ -489,6 +489,7 @@ def test_cards_show_quotes_that_read_without_the_sentence_before(settings):
     # A sentence that announces the story the next ones tell says nothing alone ...
     assert not stands_alone("I can share a time where it made me frustrated.")
     assert not stands_alone("Let me tell you about one time it failed me.")
+    assert not stands_alone("I can't think of a time it made me feel frustrated.")
     # ... unless it tells the story itself.
     assert stands_alone(
         "I can think of a time when it deleted a whole folder of invoices the night before "

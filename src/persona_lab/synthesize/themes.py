@@ -333,9 +333,10 @@ LEANS_BACK = re.compile(
     re.IGNORECASE,
 )
 # "I can share a time where it made me frustrated.": announces the story the next
-# sentences tell.
+# sentences tell; "I can't think of a time ...": tells none.
 LEANS_FORWARD = re.compile(
     r"^(?:i\s+(?:can|could)\s+(?:share|think\s+of|give\s+you|tell\s+you(?:\s+about)?)"
+    r"|i\s+(?:can'?t|cannot|can\s+not|couldn'?t|don'?t)\s+(?:think\s+of|recall|remember)"
     r"|let\s+me\s+(?:share|tell|give)(?:\s+you)?(?:\s+about)?|here'?s)"
     r"\s+(?:a|an|one)\s+"
     r"(?:time|example|instance|occasion|story)\b",
