@@ -691,3 +691,14 @@ def test_render_role_line_says_how_many_levels_are_known(round_, settings, tmp_p
     role = next(line for line in lines if line.startswith("- **Role:**"))
     assert role.endswith(f"({known})")  # and the next field keeps its own line
     assert any(line.startswith("- **Titles seen:**") for line in lines)
+
+
+def test_render_says_a_persona_name_is_made_up(round_, settings, tmp_path):
+    write_round(round_, tmp_path, settings)
+    persona = round_.personas[0]
+    card = (tmp_path / "personas" / f"{persona.id}.html").read_text("utf-8")
+    first = str(escape(persona.name.split(",")[0]))
+    assert f"“{first}” is a name given to the persona, not one of the people interviewed" in card
+    assert "Persona names are made up" in (tmp_path / "index.html").read_text("utf-8")
+    md = (tmp_path / "personas" / f"{persona.id}.md").read_text("utf-8")
+    assert "is a name given to the persona, not one of the people interviewed" in md
