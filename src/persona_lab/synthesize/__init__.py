@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
@@ -65,14 +65,6 @@ def _placed_groups(
         left += stranded
         small = set()
     return groups, left, small
-
-
-def _main_seniority(members: Sequence[Participant]) -> str:
-    """The most common known seniority of a persona's participants."""
-    counts = Counter(p.seniority for p in members if p.seniority != "unknown")
-    if not counts:
-        return "unknown"
-    return min(counts, key=lambda s: (-counts[s], s))
 
 
 def _mark_shared(
@@ -191,7 +183,7 @@ def build_personas(
                 name=f"{names[pid]}, the {label}",
                 role=Role(
                     group.function,
-                    _main_seniority(members),
+                    grouping.main_seniority(members),
                     tuple(sorted({p.title for p in members if p.title})),
                 ),
                 participants=members,

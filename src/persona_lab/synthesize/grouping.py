@@ -26,6 +26,14 @@ class Group:
     discovered: bool = False
 
 
+def main_seniority(members: Sequence[Participant]) -> str:
+    """The most common known seniority of some participants (the role line's)."""
+    counts = Counter(p.seniority for p in members if p.seniority != UNKNOWN)
+    if not counts:
+        return UNKNOWN
+    return min(counts, key=lambda s: (-counts[s], s))
+
+
 def _role_key(function: str, band: str, split: bool) -> str:
     return f"{function}-{band}" if split and band != "unknown" else function
 
@@ -51,9 +59,7 @@ def by_role(
         if len(big) < 2:
             # Named by the band its known levels share (as its role line says), so 16
             # untitled creatives and 14 individual contributors are "Practitioners".
-            known = Counter(config.band(p.seniority) for p in members)
-            known.pop("unknown", None)
-            main = min(known, key=lambda b: (-known[b], b)) if known else "unknown"
+            main = config.band(main_seniority(members))
             groups.append(Group(function, function, main, tuple(p.id for p in members)))
             continue
         # Split: each big band is a persona; small bands join the largest band.

@@ -27,9 +27,14 @@ LABEL_TFIDF_FLOOR = 0.4  # a phrase under this share of the best TF-IDF score is
 
 # A noun chunk across a dash, colon or semicolon ("the business - potential legal
 # repercussions") is two phrases run together, not a label.
-SPANS_A_BREAK = re.compile(r"\s[-\u2013\u2014]+\s|[;:]")
+SPANS_A_BREAK = re.compile(r"\s[-\u2013\u2014]+\s|\u2014|;|(?<!\d):(?!\d)")
 
 Embed = Callable[[Sequence[str]], np.ndarray]
+
+
+def _words_of(found: set[str]) -> set[str]:
+    """The single words among a phrase's terms (``terms`` also gives word pairs)."""
+    return {t for t in found if " " not in t}
 
 
 @dataclass(frozen=True)
@@ -180,7 +185,7 @@ def _candidates(
             if len(words) > 6 or SPANS_A_BREAK.search(phrase):
                 continue
             found = set(terms(phrase, stop_words()))
-            if not any(t in weight for t in found) or found <= says_nothing:
+            if not any(t in weight for t in found) or _words_of(found) <= says_nothing:
                 continue
             # Two to four words read as a label; one word ("AI", "students") rarely does.
             length_factor = 0.6 if len(words) == 1 else 1 / (1 + 0.2 * max(0, len(words) - 4))
@@ -258,7 +263,7 @@ def _any_phrase(
             found = set(terms(phrase, stop_words()))
             if (
                 found
-                and not found <= says_nothing
+                and not _words_of(found) <= says_nothing
                 and len(phrase.split()) <= 6
                 and not SPANS_A_BREAK.search(phrase)
             ):
@@ -335,9 +340,10 @@ LEANS_BACK = re.compile(
 # "I can share a time where it made me frustrated.": announces the story the next
 # sentences tell; "I can't think of a time ...": tells none.
 LEANS_FORWARD = re.compile(
-    r"^(?:i\s+(?:can|could)\s+(?:share|think\s+of|give\s+you|tell\s+you(?:\s+about)?)"
-    r"|i\s+(?:can'?t|cannot|can\s+not|couldn'?t|don'?t)\s+(?:think\s+of|recall|remember)"
-    r"|let\s+me\s+(?:share|tell|give)(?:\s+you)?(?:\s+about)?|here'?s)"
+    r"^(?:(?:and|but|so),?\s+)?"
+    r"(?:i\s+(?:can|could)\s+(?:share|think\s+of|give(?:\s+you)?|tell\s+you(?:\s+about)?)"
+    r"|i\s+(?:can['\u2019]?t|cannot|can\s+not|couldn['\u2019]?t)\s+think\s+of"
+    r"|let\s+me\s+(?:share|tell|give)(?:\s+you)?(?:\s+about)?)"
     r"\s+(?:a|an|one)\s+"
     r"(?:time|example|instance|occasion|story)\b",
     re.IGNORECASE,
