@@ -16,7 +16,8 @@ from typing import Any
 from markupsafe import Markup
 
 from . import charts
-from .models import Insight, Participant, Persona, Quote, Round, Theme
+from .diff.continuity import first_name
+from .models import UNKNOWN, Insight, Participant, Persona, Quote, Round, Theme
 from .settings import default_settings
 from .synthesize import min_group_size
 
@@ -71,6 +72,16 @@ class Card:
     @property
     def n(self) -> int:
         return len(self.persona.participants)
+
+    @property
+    def first_name(self) -> str:
+        """The made-up first name ("Nadia" of "Nadia, the Finance Leader")."""
+        return first_name(self.persona.name)
+
+    @property
+    def levels_known(self) -> int:
+        """How many participants have a known seniority (the role line's basis)."""
+        return sum(1 for p in self.persona.participants if p.seniority != UNKNOWN)
 
     def top(self, kind: str) -> tuple[Theme, ...]:
         """The first themes of ``kind``, for the round document's cards."""
