@@ -254,6 +254,22 @@ def _label_insight(n: int, text: str, phrases: tuple[str, ...], participant: str
     return Insight("pain", text, "t.txt", n, "P", participant, 0, len(text), 0.9, "", n, 0, phrases)
 
 
+def _first_theme_labels(said, first: int, settings) -> list[str]:
+    """The label of a theme of the first ``first`` statements (each by its own
+    participant) beside a theme of the rest: without and with embeddings."""
+    from persona_lab.synthesize.themes import Cluster, term_frequencies, theme_from
+
+    insights = [_label_insight(i, t, p, f"p{i}") for i, (t, p) in enumerate(said)]
+    vectors = FakeEmbedder().encode([i.text for i in insights])
+    theme = Cluster("pain", tuple(range(first)))
+    rest = Cluster("pain", tuple(range(first, len(said))))
+    counts, stats = term_frequencies([theme, rest], insights)
+    return [
+        theme_from(theme, insights, vectors, counts[0], stats, settings, embed).label
+        for embed in (None, FakeEmbedder().encode)
+    ]
+
+
 def test_theme_label_is_never_only_the_rounds_common_words(settings):
     from persona_lab.synthesize.themes import Cluster, term_frequencies, theme_from
 
@@ -276,29 +292,17 @@ def test_theme_label_is_never_only_the_rounds_common_words(settings):
 def test_a_quantity_or_everyday_words_never_name_a_theme(settings):
     """A quantity ("15 hours") or everyday words ("a lot") say how much, not what:
     the theme is named by a phrase that says what, even when those words are rarer."""
-    from persona_lab.synthesize.themes import Cluster, term_frequencies, theme_from
-
     said = [
         ("Debugging AI code took me 15 hours, the worst time", ("15 hours", "debugging AI code")),
         ("I lost 15 hours on flaky tests, the worst time", ("15 hours", "the worst time")),
         ("It was 15 hours of debugging a lot", ("15 hours", "a lot")),
     ] + [(f"The review board slows release {n}", ("review board",)) for n in range(6)]
-    insights = [_label_insight(i, t, p, f"p{i}") for i, (t, p) in enumerate(said)]
-    vectors = FakeEmbedder().encode([i.text for i in insights])
-    debugging, board = Cluster("pain", (0, 1, 2)), Cluster("pain", tuple(range(3, len(said))))
-    counts, stats = term_frequencies([debugging, board], insights)
-    for embed in (None, FakeEmbedder().encode):
-        theme = theme_from(debugging, insights, vectors, counts[0], stats, settings, embed)
-        assert "debugging" in theme.label
+    for label in _first_theme_labels(said, 3, settings):
+        assert "debugging" in label
 
 
 def test_a_phrase_run_across_a_dash_never_names_a_theme(settings):
-    from persona_lab.synthesize.themes import (
-        SPANS_A_BREAK,
-        Cluster,
-        term_frequencies,
-        theme_from,
-    )
+    from persona_lab.synthesize.themes import SPANS_A_BREAK
 
     assert SPANS_A_BREAK.search("the business\u2014potential legal risk")
     assert SPANS_A_BREAK.search("pricing; support")
@@ -311,13 +315,7 @@ def test_a_phrase_run_across_a_dash_never_names_a_theme(settings):
         ("We fear for the business - potential legal repercussions", (run_on,)),
         ("Legal repercussions worry our lawyers", ("legal repercussions",)),
     ] + [(f"The review board slows release {n}", ("review board",)) for n in range(6)]
-    insights = [_label_insight(i, t, p, f"p{i}") for i, (t, p) in enumerate(said)]
-    vectors = FakeEmbedder().encode([i.text for i in insights])
-    legal, board = Cluster("pain", (0, 1, 2)), Cluster("pain", tuple(range(3, len(said))))
-    counts, stats = term_frequencies([legal, board], insights)
-    for embed in (None, FakeEmbedder().encode):
-        theme = theme_from(legal, insights, vectors, counts[0], stats, settings, embed)
-        assert theme.label == "legal repercussions"
+    assert _first_theme_labels(said, 3, settings) == ["legal repercussions"] * 2
 
 
 def test_one_participants_repeated_words_do_not_name_a_shared_theme(settings):
