@@ -32,6 +32,10 @@ def taxonomy() -> Taxonomy:
         ("Marketing Data Analyst", "data", "individual_contributor"),
         ("high school chemistry teacher", "education", "individual_contributor"),
         ("Senior Software Engineer", "engineering", "individual_contributor"),
+        ("TV writer", "writing", "individual_contributor"),
+        ("copyeditor", "writing", "individual_contributor"),
+        ("video editor", "creative", "individual_contributor"),
+        ("writing/communication tutor", "education", "individual_contributor"),
     ],
 )
 def test_titles_map_to_function_and_seniority(taxonomy, title, function, seniority):
@@ -185,3 +189,32 @@ def test_talk_points_to_a_function_only_when_it_leads_clearly(taxonomy):
     assert found["coder"].function == "engineering"
     assert "students" in found["teacher"].describe()
     assert "mixed" not in found and "quiet" not in found
+
+
+def test_related_functions_do_not_block_each_other_in_talk(taxonomy):
+    """A picture-book writer talks of images as well as stories: writing leads the arts by
+    less than the margin, but the margin that counts is over unrelated functions."""
+    from persona_lab.talk import functions_from_talk, word_counts
+
+    words = ["stories", "story", "plot", "characters", "manuscript", "published"]
+    said = {
+        "writer": word_counts([*words, "images", "illustration", "art"]),
+        "writer who teaches": word_counts([*words, "students", "lesson", "classroom", "tutor"]),
+        "filler": word_counts(["yes", "thanks"]),
+    }
+    found = functions_from_talk(said, taxonomy)
+    assert found["writer"].function == "writing"
+    assert "writer who teaches" not in found
+    unrelated = Taxonomy.from_data(
+        {**_shipped_data(), "talk_related": []}
+    )
+    assert "writer" not in functions_from_talk(said, unrelated)
+
+
+def _shipped_data() -> dict:
+    from importlib import resources
+
+    import yaml
+
+    text = resources.files("persona_lab.data").joinpath("roles.yaml").read_text("utf-8")
+    return yaml.safe_load(text)

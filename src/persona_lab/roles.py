@@ -24,7 +24,7 @@ from .models import OTHER, UNKNOWN
 FUNCTIONS = (
     "executive", "sales", "marketing", "customer_success", "product", "engineering",
     "it_security", "data", "finance", "hr", "operations", "legal", "procurement", "design",
-    "research", "education", "healthcare", "creative", OTHER,
+    "research", "education", "healthcare", "writing", "creative", OTHER,
 )  # fmt: skip
 SENIORITIES = (
     "c_level", "vp", "director", "head", "manager", "lead", "individual_contributor",
@@ -72,6 +72,7 @@ class Taxonomy:
     talk: dict[str, frozenset[str]] = field(default_factory=dict)
     talk_min_count: int = 4
     talk_margin: float = 2.0
+    talk_related: tuple[frozenset[str], ...] = ()
     _vectors: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -119,6 +120,9 @@ class Taxonomy:
             }
             talk_min_count = int(data.get("talk_min_count", 4))
             talk_margin = float(data.get("talk_margin", 2.0))
+            talk_related = tuple(
+                frozenset(str(f) for f in group) for group in data.get("talk_related") or ()
+            )
         except (TypeError, ValueError, IndexError, AttributeError) as exc:
             raise errors.SettingsError(f"{source}: the role taxonomy is malformed ({exc})") from exc
         return cls(
@@ -131,7 +135,13 @@ class Taxonomy:
             talk,
             talk_min_count,
             talk_margin,
+            talk_related,
         )
+
+    def related(self, function: str) -> frozenset[str]:
+        """The functions whose talk overlaps ``function``'s (itself included)."""
+        groups = [g for g in self.talk_related if function in g]
+        return frozenset({function}.union(*groups))
 
     def function_of(self, norm: str) -> str | None:
         """The function of the longest keyword phrase in ``norm``; ties go to the later one."""
@@ -178,6 +188,9 @@ def _merged(base: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
             merged[function] = list(phrases or ()) + merged.get(function, [])
         user_first = {f: merged[f] for f in (user.get(key) or {})}
         out[key] = {**user_first, **{f: v for f, v in merged.items() if f not in user_first}}
+    out["talk_related"] = list(base.get("talk_related") or ()) + list(
+        user.get("talk_related") or ()
+    )
     out["individual_titles"] = list(base.get("individual_titles") or ()) + list(
         user.get("individual_titles") or ()
     )

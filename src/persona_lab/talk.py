@@ -52,7 +52,11 @@ def functions_from_talk(
             score = sum(said[w] * idf[w] for w in used)
             scores.append((score, function, total))
         scores.sort(key=lambda s: (-s[0], s[1]))
-        best, runner_up = scores[0], scores[1] if len(scores) > 1 else (0.0, "", 0)
+        best = scores[0]
+        # Related fields (writing and the arts) share words; the lead that counts is
+        # over the best function outside the leader's family.
+        family = taxonomy.related(best[1])
+        runner_up = next((s for s in scores if s[1] not in family), (0.0, "", 0))
         if best[2] < taxonomy.talk_min_count or best[0] < taxonomy.talk_margin * runner_up[0]:
             continue
         vocabulary = taxonomy.talk[best[1]]
