@@ -325,3 +325,38 @@ def test_a_lowercase_sentence_after_a_full_stop_stays_a_sentence(blank_nlp):
     starts = [True, False, False, False, True, False, False, False, True, False]
     doc = Doc(blank_nlp.vocab, words=words, sent_starts=starts)
     assert [s.text for s in _sentences(doc)] == ["Make it fun .", "make it short .", "Thanks ."]
+
+
+def test_a_sentence_that_states_nothing_itself_is_no_insight(blank_nlp, settings):
+    """Cue words in a denial ("I can't think of a time ...") or in the announcement of a
+    story to come make no pain; the same words in a statement do."""
+
+    def kinds(sentence: str) -> list[str]:
+        return [i.kind for i in _insights_of(blank_nlp, settings, sentence.split())]
+
+    assert kinds("I find it so frustrating every single week .") == ["pain"]
+    assert kinds("I can't think of a time I found it so frustrating .") == []
+    assert kinds("I can share a time where I found it so frustrating .") == []
+    turned = "I can't think of a time it helped , but I find it so frustrating ."
+    assert kinds(turned) == ["pain"]
+
+
+@pytest.mark.parametrize(
+    ("text", "nothing"),
+    [
+        ("So I can give an example of when it failed.", True),
+        ("Let me tell you about one time it failed me.", True),
+        ("I can\u2019t think of any tasks I've preferred to do myself though AI could.", False),
+        ("Honestly, I can't think of any specific situations where it let me down.", True),
+        ("I don't remember a time it ever saved me work.", False),
+        (
+            "I can think of a time when it deleted a whole folder of invoices the night before "
+            "the audit and we lost a day rebuilding them.",
+            False,
+        ),
+    ],
+)
+def test_states_nothing(text, nothing):
+    from persona_lab.extract.no_statement import states_nothing
+
+    assert states_nothing(text) is nothing

@@ -27,6 +27,7 @@ from .features import (
     prototype_vectors,
     tuned_feature_matrix,
 )
+from .no_statement import states_nothing
 from .patterns import Cue, load_common, load_context, load_cues
 from .score import Scored, score_sentence
 from .summary import phrases, summary
@@ -206,7 +207,7 @@ def candidates(
             text = sentence.text
             stripped = text.strip()
             words = sum(1 for t in sentence if not t.is_punct and not t.is_space)
-            if not stripped or words < shortest:
+            if not stripped or words < shortest or states_nothing(stripped):
                 continue
             inside = tuple(
                 (cue, s, e)

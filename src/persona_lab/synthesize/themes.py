@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..cluster import attach_noise, centroid, cluster_labels, cohesion, split_loose
+from ..extract.no_statement import states_nothing
 from ..models import Insight, Quote, Theme
 from ..settings import Settings
 from .mmr import mmr
@@ -337,17 +338,6 @@ LEANS_BACK = re.compile(
     r"^(?:or\s|(?:(?:and|but|so)\s+)?(?:that|this)(?:'s|\s+(?:is|was|has|had|made|took))\s)",
     re.IGNORECASE,
 )
-# "I can share a time where it made me frustrated.": announces the story the next
-# sentences tell; "I can't think of a time ...": tells none.
-LEANS_FORWARD = re.compile(
-    r"^(?:(?:and|but|so),?\s+)?"
-    r"(?:i\s+(?:can|could)\s+(?:share|think\s+of|give(?:\s+you)?|tell\s+you(?:\s+about)?)"
-    r"|i\s+(?:can['\u2019]?t|cannot|can\s+not|couldn['\u2019]?t)\s+think\s+of"
-    r"|let\s+me\s+(?:share|tell|give)(?:\s+you)?(?:\s+about)?)"
-    r"\s+(?:a|an|one)\s+"
-    r"(?:time|example|instance|occasion|story)\b",
-    re.IGNORECASE,
-)
 SHORTEST_QUOTE = 4  # words: fewer say nothing alone
 
 
@@ -358,8 +348,9 @@ def stands_alone(text: str) -> bool:
     words = text.split()
     if len(words) < SHORTEST_QUOTE or (text[:1].isalpha() and not text[:1].isupper()):
         return False
-    short = len(words) < 14
-    return not (short and (LEANS_BACK.match(text) or LEANS_FORWARD.match(text)))
+    if states_nothing(text):
+        return False
+    return not (len(words) < 14 and LEANS_BACK.match(text))
 
 
 def with_label_quote(
