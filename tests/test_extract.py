@@ -346,7 +346,7 @@ def test_a_sentence_that_states_nothing_itself_is_no_insight(blank_nlp, settings
     [
         ("So I can give an example of when it failed.", True),
         ("Let me tell you about one time it failed me.", True),
-        ("I can\u2019t think of any tasks I've preferred to do myself though AI could.", False),
+        ("I can\u2019t think of any tasks I prefer to do myself even though AI could.", True),
         ("Honestly, I can't think of any specific situations where it let me down.", True),
         ("I don't remember a time it ever saved me work.", False),
         (

@@ -205,9 +205,7 @@ def test_related_functions_do_not_block_each_other_in_talk(taxonomy):
     found = functions_from_talk(said, taxonomy)
     assert found["writer"].function == "writing"
     assert "writer who teaches" not in found
-    unrelated = Taxonomy.from_data(
-        {**_shipped_data(), "talk_related": []}
-    )
+    unrelated = Taxonomy.from_data({**_shipped_data(), "talk_related": []})
     assert "writer" not in functions_from_talk(said, unrelated)
 
 
