@@ -702,3 +702,20 @@ def test_render_says_a_persona_name_is_made_up(round_, settings, tmp_path):
     assert "Persona names are made up" in (tmp_path / "index.html").read_text("utf-8")
     md = (tmp_path / "personas" / f"{persona.id}.md").read_text("utf-8")
     assert "is a name given to the persona, not one of the people interviewed" in md
+
+
+def test_csv_cells_never_run_as_spreadsheet_formulas(round_, settings, tmp_path):
+    """A quote starting with '=' opens in a spreadsheet as text; JSON keeps it exact."""
+    import dataclasses
+
+    first = round_.insights[0]
+    hostile = dataclasses.replace(first, text='=HYPERLINK("http://x.invalid","click")')
+    minus = dataclasses.replace(first, text="- it sends the numbers late", line=first.line + 1)
+    changed = dataclasses.replace(round_, insights=(hostile, minus, *round_.insights[1:]))
+    write_round(changed, tmp_path, settings, formats=["csv"])
+    frame = pd.read_csv(tmp_path / "insights.csv", keep_default_na=False)
+    assert frame.text[0] == "'" + hostile.text
+    assert frame.text[1] == "'- it sends the numbers late"
+    assert frame.text[2] == round_.insights[1].text
+    saved = json.loads((tmp_path / "personas.json").read_text("utf-8"))
+    assert saved["round"] == changed.name

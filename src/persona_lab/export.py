@@ -103,8 +103,26 @@ def themes_frame(round_: Round) -> pd.DataFrame:
     return frame.astype({"quote_line": "Int64"})
 
 
+# A cell a spreadsheet would run as a formula: transcripts are other people's words,
+# and "=HYPERLINK(...)" in one must open as text (OWASP's CSV injection advice).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell that starts like a formula, behind an apostrophe; other values as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    from pandas.api.types import is_object_dtype, is_string_dtype
+
+    text_columns = [
+        c for c in frame.columns if is_object_dtype(frame[c]) or is_string_dtype(frame[c])
+    ]
+    safe = frame.assign(**{c: frame[c].map(spreadsheet_safe) for c in text_columns})
+    safe.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
     return path
 
 
