@@ -104,6 +104,8 @@ def test_malformed_user_taxonomy_is_a_settings_error(tmp_path):
         ("I'm in finance, mostly reporting.", "finance"),
         ("Hi! I'm the Head of IT Security at Oakhurst.", "Head of IT Security"),
         ("I work as Director of IT.", "Director of IT"),
+        ("I work as the sole data analyst on the team.", "data analyst"),
+        ("I'm the only data analyst on my team.", "data analyst"),
     ],
 )
 def test_titles_are_found_in_self_introductions(blank_nlp, taxonomy, said, title):
@@ -216,3 +218,19 @@ def _shipped_data() -> dict:
 
     text = resources.files("persona_lab.data").joinpath("roles.yaml").read_text("utf-8")
     return yaml.safe_load(text)
+
+
+def test_a_task_after_and_ends_the_title(blank_nlp, taxonomy):
+    """ "My job is financial data analysis and understanding federal regulations": the
+    gerund after "and" starts a task, not a second title ("sales and marketing" joins)."""
+    from spacy.tokens import Doc
+
+    words = ["My", "job", "is", "financial", "data", "analysis"]
+    words += ["and", "understanding", "federal", "regulations", "."]
+    tags = ["PRP$", "NN", "VBZ", "JJ", "NN", "NN", "CC", "VBG", "JJ", "NNS", "."]
+    doc = Doc(blank_nlp.vocab, words=words, tags=tags)
+    assert find_title([doc], taxonomy).title == "financial data analysis"
+    words = ["My", "job", "is", "sales", "and", "marketing", "for", "a", "bakery", "."]
+    tags = ["PRP$", "NN", "VBZ", "NNS", "CC", "NN", "IN", "DT", "NN", "."]
+    doc = Doc(blank_nlp.vocab, words=words, tags=tags)
+    assert find_title([doc], taxonomy).title == "sales and marketing"

@@ -649,3 +649,20 @@ def test_a_role_group_is_named_by_the_level_its_titled_members_share():
     ]
     groups, _ = by_role(people[3:8], persona_config(), 2)
     assert [g.band for g in groups] == ["unknown"]  # nobody's level known: no level claimed
+
+
+def test_titles_seen_are_listed_once_whatever_their_capitals():
+    from persona_lab.models import Participant
+    from persona_lab.synthesize.profile import titles_seen
+
+    def person(n: int, title: str | None) -> Participant:
+        return Participant(f"p{n}", "User", "User", False, title=title)
+
+    members = [
+        person(1, "Software Engineer"),
+        person(2, "software engineer"),
+        person(3, "software  engineer"),
+        person(4, "teacher"),
+        person(5, None),
+    ]
+    assert titles_seen(members) == ("software engineer", "teacher")

@@ -131,7 +131,13 @@ def title_after(doc: Doc, start: int, patterns: IntroPatterns, department: bool)
             break
         if token.lower_ == "and":
             following = doc[end + 1] if end + 1 < limit else None
-            if following is None or following.is_punct or following.lower_ in patterns.and_breakers:
+            if (
+                following is None
+                or following.is_punct
+                or following.lower_ in patterns.and_breakers
+                # "analysis and understanding federal regulations": a task follows
+                or following.tag_ == "VBG"
+            ):
                 break
         if token.is_punct and token.text not in _KEEP_PUNCT:
             break

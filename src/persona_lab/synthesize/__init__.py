@@ -20,7 +20,14 @@ from ..pseudonyms import HIDDEN_NAMES, name_hash
 from ..settings import Settings
 from . import grouping, themes
 from .config import persona_config, persona_names
-from .profile import assign_names, company_context, participant_texts, role_label, slug
+from .profile import (
+    assign_names,
+    company_context,
+    participant_texts,
+    role_label,
+    slug,
+    titles_seen,
+)
 from .shared import ThemeVector, groups, links, shared_with
 from .vocabulary import distinctive_terms, plain_words, stop_words
 
@@ -184,7 +191,7 @@ def build_personas(
                 role=Role(
                     group.function,
                     grouping.main_seniority(members),
-                    tuple(sorted({p.title for p in members if p.title})),
+                    titles_seen(members),
                 ),
                 participants=members,
                 themes=themes.rank(built, (*settings.kinds, *settings.extra_kinds)),

@@ -29,6 +29,17 @@ def slug(text: str) -> str:
     return cleaned[:60] or "persona"
 
 
+def titles_seen(members: Sequence[Participant]) -> tuple[str, ...]:
+    """Each title once, however it was capitalized ("Software Engineer", "software
+    engineer"): in the spelling most members used (ties: the first in sort order)."""
+    spellings: dict[str, Counter[str]] = {}
+    for p in members:
+        if p.title:
+            said = " ".join(p.title.split())
+            spellings.setdefault(said.lower(), Counter())[said] += 1
+    return tuple(sorted(min(forms, key=lambda s: (-forms[s], s)) for forms in spellings.values()))
+
+
 def role_label(
     members: Sequence[Participant], function: str, band: str, config: PersonaConfig
 ) -> str:
