@@ -666,3 +666,18 @@ def test_titles_seen_are_listed_once_whatever_their_capitals():
         person(5, None),
     ]
     assert titles_seen(members) == ("software engineer", "teacher")
+
+
+def test_a_shared_title_names_the_persona_in_title_case():
+    from persona_lab.models import Participant
+    from persona_lab.synthesize.config import persona_config
+    from persona_lab.synthesize.profile import role_label
+
+    def person(n: int, title: str) -> Participant:
+        return Participant(f"p{n}", "User", "User", False, title=title)
+
+    config = persona_config()
+    analysts = [person(1, "data analyst"), person(2, "Data analyst")]
+    assert role_label(analysts, "data", "practitioner", config) == "Data Analyst"
+    devs = [person(1, "senior iOS developer"), person(2, "senior iOS developer")]
+    assert role_label(devs, "engineering", "practitioner", config) == "Senior iOS Developer"

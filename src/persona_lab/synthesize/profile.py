@@ -40,6 +40,12 @@ def titles_seen(members: Sequence[Participant]) -> tuple[str, ...]:
     return tuple(sorted(min(forms, key=lambda s: (-forms[s], s)) for forms in spellings.values()))
 
 
+def headline(title: str) -> str:
+    """A title as a persona's name shows it: "data analyst" -> "Data Analyst"; a word with
+    capitals of its own ("iOS", "RevOps") stays as written."""
+    return " ".join(w[:1].upper() + w[1:] if w.islower() else w for w in title.split())
+
+
 def role_label(
     members: Sequence[Participant], function: str, band: str, config: PersonaConfig
 ) -> str:
@@ -52,7 +58,7 @@ def role_label(
                 p.title for p in members if p.title and " ".join(p.title.split()).lower() == title
             )
             if count > 1 or len(members) == 1:
-                return surface[:1].upper() + surface[1:]
+                return headline(surface)
     label = config.role_label(function, band)
     return label if function not in ("other", "unknown") else "Participant"
 
