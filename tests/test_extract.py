@@ -346,9 +346,16 @@ def test_a_sentence_that_states_nothing_itself_is_no_insight(blank_nlp, settings
     [
         ("So I can give an example of when it failed.", True),
         ("Let me tell you about one time it failed me.", True),
+        ("Yeah, I can share a time where it made me frustrated.", True),
         ("I can\u2019t think of any tasks I prefer to do myself even though AI could.", True),
         ("Honestly, I can't think of any specific situations where it let me down.", True),
         ("I don't remember a time it ever saved me work.", False),
+        # a denial of something good, or of a negative, is a statement
+        ("I can't recall a single time it gave me the right answer.", False),
+        ("I can't think of a time when it didn't help.", False),
+        # an announcement that goes on to tell the story
+        ("I can give you an example: it crashed twice last week.", False),
+        ("I can think of a time it deleted all my invoices.", False),
         (
             "I can think of a time when it deleted a whole folder of invoices the night before "
             "the audit and we lost a day rebuilding them.",

@@ -234,3 +234,38 @@ def test_a_task_after_and_ends_the_title(blank_nlp, taxonomy):
     tags = ["PRP$", "NN", "VBZ", "NNS", "CC", "NN", "IN", "DT", "NN", "."]
     doc = Doc(blank_nlp.vocab, words=words, tags=tags)
     assert find_title([doc], taxonomy).title == "sales and marketing"
+
+
+def test_a_user_file_adds_talk_families_and_a_malformed_one_is_an_error(tmp_path):
+    from persona_lab.errors import SettingsError
+    from persona_lab.talk import functions_from_talk, word_counts
+
+    said = {
+        "analyst": word_counts(
+            ["invoices", "invoice", "budget", "ledger", "dataset", "datasets", "experiment"]
+        ),
+        "filler": word_counts(["yes", "thanks"]),
+    }
+    assert "analyst" not in functions_from_talk(said, Taxonomy.load())
+    path = tmp_path / "roles.yaml"
+    path.write_text("talk_related:\n  - [finance, research]\n", "utf-8")
+    extended = Taxonomy.load(path)
+    assert extended.related("writing") == {"writing", "creative"}
+    assert extended.related("finance") == {"finance", "research"}
+    assert "analyst" in functions_from_talk(said, extended)
+    for wrong in (
+        "talk_related: [writing, creative]\n",
+        "talk_related:\n  - [writting, creative]\n",
+    ):
+        path.write_text(wrong, "utf-8")
+        with pytest.raises(SettingsError, match="talk_related"):
+            Taxonomy.load(path)
+
+
+def test_a_second_job_after_and_stays_in_the_title(blank_nlp, taxonomy):
+    from spacy.tokens import Doc
+
+    words = ["I", "am", "a", "graduate", "student", "and", "teaching", "assistant", "."]
+    tags = ["PRP", "VBP", "DT", "JJ", "NN", "CC", "VBG", "NN", "."]
+    doc = Doc(blank_nlp.vocab, words=words, tags=tags)
+    assert find_title([doc], taxonomy).title == "graduate student and teaching assistant"

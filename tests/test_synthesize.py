@@ -666,6 +666,7 @@ def test_titles_seen_are_listed_once_whatever_their_capitals():
         person(5, None),
     ]
     assert titles_seen(members) == ("software engineer", "teacher")
+    assert titles_seen([person(6, "Zoologist"), person(7, "analyst")]) == ("analyst", "Zoologist")
 
 
 def test_a_shared_title_names_the_persona_in_title_case():
@@ -679,5 +680,9 @@ def test_a_shared_title_names_the_persona_in_title_case():
     config = persona_config()
     analysts = [person(1, "data analyst"), person(2, "Data analyst")]
     assert role_label(analysts, "data", "practitioner", config) == "Data Analyst"
+    vps = [person(1, "VP of Sales"), person(2, "vp of sales"), person(3, "VP of Sales")]
+    assert role_label(vps, "sales", "leader", config) == "VP of Sales"
+    tutors = [person(1, "teacher/tutor"), person(2, "teacher/tutor")]
+    assert role_label(tutors, "education", "practitioner", config) == "Teacher/Tutor"
     devs = [person(1, "senior iOS developer"), person(2, "senior iOS developer")]
     assert role_label(devs, "engineering", "practitioner", config) == "Senior iOS Developer"

@@ -120,9 +120,7 @@ class Taxonomy:
             }
             talk_min_count = int(data.get("talk_min_count", 4))
             talk_margin = float(data.get("talk_margin", 2.0))
-            talk_related = tuple(
-                frozenset(str(f) for f in group) for group in data.get("talk_related") or ()
-            )
+            talk_related = _families(data.get("talk_related") or [], set(talk), source)
         except (TypeError, ValueError, IndexError, AttributeError) as exc:
             raise errors.SettingsError(f"{source}: the role taxonomy is malformed ({exc})") from exc
         return cls(
@@ -171,6 +169,18 @@ class Taxonomy:
         scores = self._vectors[key] @ query
         best = int(np.argmax(scores))
         return labelled[best][1], float(scores[best])
+
+
+def _families(groups: Any, known: set[str], source: str) -> tuple[frozenset[str], ...]:
+    """``talk_related`` as sets of functions, each a list of two or more talk functions."""
+    if not isinstance(groups, list) or not all(
+        isinstance(g, list) and len(g) >= 2 and all(str(f) in known for f in g) for g in groups
+    ):
+        raise errors.SettingsError(
+            f"{source}: talk_related must be lists of functions that have talk words, "
+            "e.g. [[writing, creative]]"
+        )
+    return tuple(frozenset(str(f) for f in g) for g in groups)
 
 
 def _merged(base: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:

@@ -136,7 +136,8 @@ def title_after(doc: Doc, start: int, patterns: IntroPatterns, department: bool)
                 or following.is_punct
                 or following.lower_ in patterns.and_breakers
                 # "analysis and understanding federal regulations": a task follows
-                or following.tag_ == "VBG"
+                # ("student and teaching assistant": a second job)
+                or (following.tag_ == "VBG" and not _job_follows(doc, end + 1, patterns))
             ):
                 break
         if token.is_punct and token.text not in _KEEP_PUNCT:
@@ -145,6 +146,11 @@ def title_after(doc: Doc, start: int, patterns: IntroPatterns, department: bool)
     while end > i and (doc[end - 1].is_punct or _is_stop(doc[end - 1], patterns)):
         end -= 1
     return doc[i:end] if end > i else None
+
+
+def _job_follows(doc: Doc, at: int, patterns: IntroPatterns) -> bool:
+    """The word at ``at`` and the next one name a job ("teaching assistant")."""
+    return patterns.looks_like_job([t.text for t in doc[at : at + 2]])
 
 
 def is_job(span: Span, trigger: Trigger, taxonomy: Taxonomy, patterns: IntroPatterns) -> bool:

@@ -1,20 +1,24 @@
 """Sentences that state nothing themselves, whatever cue words they hold.
 
 "I can share a time where it made me frustrated." announces the story the next
-sentences tell; "I can't think of a time it made me feel frustrated." tells none
-(a negated pain: the labeling rules file it as no insight). Both read as pains
-to a classifier that weighs "frustrated", and on a card such a sentence became a
-theme's label. Extraction skips them; cards never show one as a quote.
+sentences tell; "I can't think of a time it made me feel frustrated." denies a
+problem (a negated pain: the labeling rules file it as no insight). Both read as
+pains to a classifier that weighs "frustrated", and on a card such a sentence
+became a theme's label. Extraction skips them; cards never show one as a quote.
+A denial of something good ("I can't recall a single time it gave me the right
+answer") or of a negative ("... a time when it didn't help") is a statement and
+stays.
 """
 
 from __future__ import annotations
 
 import re
 
-_LEAD = r"^(?:(?:and|but|so|honestly|well|no),?\s+)*"
-_WHAT = r"(?:time|example|instance|occasion|story|situation|moment|task)s?\b"
+_LEAD = r"^(?:(?:and|but|so|honestly|well|no|yeah|yes|um|uh|ok|okay|sure),?\s+)*"
+_STORIES = "time|example|instance|occasion|story|situation|moment"
+_WHAT = r"(?:" + _STORIES + r")s?\b"
 ANNOUNCES = re.compile(
-    _LEAD + r"(?:i\s+(?:can|could)\s+(?:share|think\s+of|give(?:\s+you)?|tell\s+you(?:\s+about)?)"
+    _LEAD + r"(?:i\s+(?:can|could)\s+(?:share|give(?:\s+you)?|tell\s+you(?:\s+about)?)"
     r"|let\s+me\s+(?:share|tell|give)(?:\s+you)?(?:\s+about)?)"
     r"\s+(?:a|an|one)\s+" + _WHAT,
     re.IGNORECASE,
@@ -22,19 +26,37 @@ ANNOUNCES = re.compile(
 DENIES = re.compile(
     _LEAD + r"i\s+(?:can['\u2019]?t|cannot|can\s+not|couldn['\u2019]?t)\s+(?:really\s+)?"
     r"(?:think\s+of|come\s+up\s+with|recall)\s+(?:a|an|one|any)\s+"
-    r"(?:specific\s+|particular\s+|single\s+)?" + _WHAT,
+    r"(?:specific\s+|particular\s+|single\s+)?(?:" + _STORIES + r"|task)s?\b",
     re.IGNORECASE,
 )
-# "I can't think of a time it failed, but last week it ...": the rest is a statement.
-TURNS = re.compile(
-    r"\b(?:but|except|although|(?<!even )though|however|other\s+than|apart\s+from)\b", re.I
+# What a denial must deny to say nothing: a problem, a worry, a preference against AI.
+PROBLEM = re.compile(
+    r"\b(?:frustrat|annoy|irritat|upset|angr|bother|problem|issue|difficult|struggl|"
+    r"trouble|worr|concern|hesita|prefer|fail|disappoint|wrong|mistake|error"
+    r"|let\s+(?:me|us|them|him|her)\s+down)",
+    re.IGNORECASE,
 )
+# "I can't think of a time it failed, but last week it ...": the rest is a statement;
+# so is a double negative ("... a time when it didn't help").
+TURNS = re.compile(
+    r"\b(?:but|except|although|(?<!even )though|however|other\s+than|apart\s+from"
+    r"|not|never|without)\b|n['\u2019]t\b",
+    re.IGNORECASE,
+)
+# "I can give you an example: it crashed twice last week." tells the story itself.
+TELLS_ON = re.compile(r"[:\u2014]|\s[-\u2013]\s")
 ANNOUNCEMENT_WORDS = 14  # longer: the sentence tells the story itself
 
 
 def states_nothing(text: str) -> bool:
-    """A short announcement of a story to come, or a denial that any example exists."""
+    """A short announcement of a story to come, or a denial that a problem ever came up."""
     text = text.strip()
-    if ANNOUNCES.match(text):
-        return len(text.split()) < ANNOUNCEMENT_WORDS
-    return bool(DENIES.match(text)) and not TURNS.search(text)
+    announced = ANNOUNCES.match(text)
+    if announced:
+        rest = text[announced.end() :]
+        return len(text.split()) < ANNOUNCEMENT_WORDS and not TELLS_ON.search(rest)
+    denied = DENIES.match(text)
+    if not denied:
+        return False
+    rest = text[denied.end() :]
+    return bool(PROBLEM.search(rest)) and not TURNS.search(rest)

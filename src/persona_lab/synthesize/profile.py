@@ -29,36 +29,53 @@ def slug(text: str) -> str:
     return cleaned[:60] or "persona"
 
 
-def titles_seen(members: Sequence[Participant]) -> tuple[str, ...]:
-    """Each title once, however it was capitalized ("Software Engineer", "software
-    engineer"): in the spelling most members used (ties: the first in sort order)."""
+def _spellings(members: Sequence[Participant]) -> dict[str, Counter[str]]:
+    """Each title (lowercased, spaces collapsed) with the spellings members used."""
     spellings: dict[str, Counter[str]] = {}
     for p in members:
         if p.title:
             said = " ".join(p.title.split())
             spellings.setdefault(said.lower(), Counter())[said] += 1
-    return tuple(sorted(min(forms, key=lambda s: (-forms[s], s)) for forms in spellings.values()))
+    return spellings
+
+
+def _usual(forms: Counter[str]) -> str:
+    """The spelling most members used (ties: the first in sort order)."""
+    return min(forms, key=lambda s: (-forms[s], s))
+
+
+def titles_seen(members: Sequence[Participant]) -> tuple[str, ...]:
+    """Each title once, however it was capitalized ("Software Engineer", "software
+    engineer"), in its usual spelling, in alphabetical order."""
+    return tuple(sorted((_usual(f) for f in _spellings(members).values()), key=str.lower))
+
+
+SMALL_WORDS = frozenset({"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to"})
 
 
 def headline(title: str) -> str:
-    """A title as a persona's name shows it: "data analyst" -> "Data Analyst"; a word with
-    capitals of its own ("iOS", "RevOps") stays as written."""
-    return " ".join(w[:1].upper() + w[1:] if w.islower() else w for w in title.split())
+    """A title as a persona's name shows it: "head of data analytics" -> "Head of Data
+    Analytics", "teacher/tutor" -> "Teacher/Tutor"; a word with capitals of its own
+    ("iOS", "RevOps") stays as written, and so do small words after the first."""
+
+    def capital(word: str, first: bool) -> str:
+        if not word.islower() or (word in SMALL_WORDS and not first):
+            return word
+        return "".join(part[:1].upper() + part[1:] for part in re.split(r"(?<=[/-])", word))
+
+    return " ".join(capital(w, n == 0) for n, w in enumerate(title.split()))
 
 
 def role_label(
     members: Sequence[Participant], function: str, band: str, config: PersonaConfig
 ) -> str:
-    """A title most members share (as said), else the function and band label."""
-    titles = Counter(" ".join(p.title.split()).lower() for p in members if p.title)
-    if titles:
-        title, count = titles.most_common(1)[0]
-        if count * 2 >= len(members) and count >= 1 and len(members) > 0:
-            surface = next(
-                p.title for p in members if p.title and " ".join(p.title.split()).lower() == title
-            )
-            if count > 1 or len(members) == 1:
-                return headline(surface)
+    """A title most members share (in its usual spelling), else the function and band label."""
+    spellings = _spellings(members)
+    if spellings:
+        shared = min(spellings.values(), key=lambda f: (-sum(f.values()), _usual(f).lower()))
+        count = sum(shared.values())
+        if count * 2 >= len(members) and (count > 1 or len(members) == 1):
+            return headline(_usual(shared))
     label = config.role_label(function, band)
     return label if function not in ("other", "unknown") else "Participant"
 
