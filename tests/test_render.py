@@ -719,3 +719,13 @@ def test_csv_cells_never_run_as_spreadsheet_formulas(round_, settings, tmp_path)
     assert frame.text[2] == round_.insights[1].text
     saved = json.loads((tmp_path / "personas.json").read_text("utf-8"))
     assert saved["round"] == changed.name
+
+
+def test_index_says_how_many_participants_are_in_no_persona(round_, settings, tmp_path):
+    write_round(round_, tmp_path / "all", settings, formats=["html"])
+    assert "in no persona" not in (tmp_path / "all" / "index.html").read_text("utf-8")
+    dropped = round_.personas[0]
+    fewer = dataclasses.replace(round_, personas=round_.personas[1:])
+    write_round(fewer, tmp_path / "fewer", settings, formats=["html"])
+    page = (tmp_path / "fewer" / "index.html").read_text("utf-8")
+    assert f"participants, {len(dropped.participants)} in no persona" in page

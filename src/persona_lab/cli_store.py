@@ -21,6 +21,7 @@ from .cli import (
     InputFormatOpt,
     InterviewerOpt,
     PathsArg,
+    _count,
     _err,
     _handled,
     _progress,
@@ -161,8 +162,9 @@ def show_command(
             result = load_round(store, round_name)
         write_round(result, out, settings, force=force, warn=_warn)
         typer.echo(
-            f"{result.name} ({result.generated_at}): {len(result.transcripts)} files, "
-            f"{len(result.participants)} participants, {len(result.personas)} personas"
+            f"{result.name} ({result.generated_at}): {_count(len(result.transcripts), 'file')}, "
+            f"{_count(len(result.participants), 'participant')}, "
+            f"{_count(len(result.personas), 'persona')}"
         )
         typer.echo(f"Open {out / 'index.html'}")
 
@@ -252,8 +254,9 @@ def refresh_command(
         for skipped in result.skipped:
             _err(f"skipped {skipped.source}: {skipped.reason}")
         typer.echo(
-            f"{len(result.transcripts)} files read, {len(result.skipped)} skipped; "
-            f"{len(result.participants)} participants, {len(result.personas)} personas"
+            f"{_count(len(result.transcripts), 'file')} read, {len(result.skipped)} skipped; "
+            f"{_count(len(result.participants), 'participant')}, "
+            f"{_count(len(result.personas), 'persona')}"
         )
         report_stored(_db(db), result, stamp)
         with open_store(_db(db)) as store:

@@ -67,8 +67,14 @@ def headline(diff: RoundDiff) -> list[str]:
         if p.new_participants != p.old_participants:
             parts.append(f"participants {p.old_participants} → {p.new_participants}")
         lines.append(f"{p.name}: " + (", ".join(parts) if parts else "no change"))
-    lines += [f"Appeared: {p.name} ({p.participants} participants)" for p in diff.appeared]
-    lines += [f"Disappeared: {p.name} ({p.participants} participants)" for p in diff.disappeared]
+    from ..render import plural
+
+    lines += [
+        f"Appeared: {p.name} ({plural(p.participants, 'participant')})" for p in diff.appeared
+    ]
+    lines += [
+        f"Disappeared: {p.name} ({plural(p.participants, 'participant')})" for p in diff.disappeared
+    ]
     return lines
 
 
