@@ -729,3 +729,13 @@ def test_index_says_how_many_participants_are_in_no_persona(round_, settings, tm
     write_round(fewer, tmp_path / "fewer", settings, formats=["html"])
     page = (tmp_path / "fewer" / "index.html").read_text("utf-8")
     assert f"participants, {len(dropped.participants)} in no persona" in page
+
+
+def test_an_emerging_role_without_themes_says_so_in_its_row(round_, settings, tmp_path):
+    emerging = next(p for p in round_.personas if p.emerging)
+    bare = dataclasses.replace(emerging, themes=(), unthemed=emerging.unthemed[:1])
+    personas = tuple(bare if p is emerging else p for p in round_.personas)
+    write_round(dataclasses.replace(round_, personas=personas), tmp_path, settings)
+    index = (tmp_path / "index.html").read_text("utf-8")
+    row = index.split('<h2 id="emerging">')[1].split(f'href="personas/{bare.id}.html"')[1]
+    assert "No theme yet: 1 statement on its card" in row.split("</tr>")[0]
