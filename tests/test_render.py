@@ -739,3 +739,9 @@ def test_an_emerging_role_without_themes_says_so_in_its_row(round_, settings, tm
     index = (tmp_path / "index.html").read_text("utf-8")
     row = index.split('<h2 id="emerging">')[1].split(f'href="personas/{bare.id}.html"')[1]
     assert "No theme yet: 1 statement on its card" in row.split("</tr>")[0]
+    silent = dataclasses.replace(bare, unthemed=())
+    personas = tuple(silent if p is emerging else p for p in round_.personas)
+    write_round(dataclasses.replace(round_, personas=personas), tmp_path / "silent", settings)
+    index = (tmp_path / "silent" / "index.html").read_text("utf-8")
+    row = index.split('<h2 id="emerging">')[1].split(f'href="personas/{bare.id}.html"')[1]
+    assert "No pain, goal or objection found" in row.split("</tr>")[0]
