@@ -195,6 +195,14 @@ def test_label_phrases_keep_meaningful_lead_words_and_skip_kind_words(blank_nlp)
         pos=["PRON", "VERB", "NOUN", "NOUN", "NOUN"],
     )
     assert "data quality issues" in phrases(issues[:])
+    ones = hand_doc(
+        blank_nlp.vocab,
+        ["I", "need", "accurate", ",", "predictable", "ones"],
+        deps=["nsubj", "ROOT", "amod", "punct", "amod", "dobj"],
+        heads=[1, 1, 5, 5, 5, 1],
+        pos=["PRON", "VERB", "ADJ", "PUNCT", "ADJ", "NOUN"],
+    )
+    assert not any(p.endswith("ones") for p in phrases(ones[:]))  # "ones" names nothing
 
 
 def test_label_phrases_drop_light_verbs_stray_lead_words_quotes_and_half_words(blank_nlp):

@@ -123,6 +123,7 @@ WEAK_HEADS = {
     "sort",
     "time",
     "one",
+    "ones",
     "part",
     "people",
     "someone",
