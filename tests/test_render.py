@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 import importlib.abc
 import json
+import os
 import re
 import sys
+import time
 
 import pandas as pd
 import pytest
@@ -459,11 +461,16 @@ def test_render_text_helpers():
     assert md_quote("# one *two*\n- three") == "> \\# one \\*two\\*\n> \\- three"
 
 
-def test_render_pdf_is_written_and_reproducible(round_, settings, tmp_path):
+def test_render_pdf_is_written_and_reproducible(round_, settings, tmp_path, monkeypatch):
     if export.pdf_problem():
         pytest.skip(export.pdf_problem())
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     first = write_round(round_, tmp_path / "a", settings, formats=["pdf"])
+    # An hour later: embedded fonts must not carry the time they were written.
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 3600)
     write_round(round_, tmp_path / "b", settings, formats=["pdf"])
+    assert "SOURCE_DATE_EPOCH" not in os.environ
     pdf = (tmp_path / "a" / "report.pdf").read_bytes()
     assert [p.name for p in first] == ["personas.json", "report.pdf"]
     assert pdf.startswith(b"%PDF") and pdf == (tmp_path / "b" / "report.pdf").read_bytes()

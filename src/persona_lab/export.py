@@ -7,7 +7,10 @@ only when their format is asked for, so a plain install never needs them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -165,11 +168,37 @@ def pdf_problem() -> str | None:
     return None
 
 
-def write_pdf(index_html: str, folder: Path) -> Path:
+@contextmanager
+def _font_timestamp(generated_at: str) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH set to the round's date while fonts are embedded.
+
+    WeasyPrint subsets each font with fontTools, which stamps the subset's "head"
+    table with the time it is written unless SOURCE_DATE_EPOCH is set: two
+    renders of one round a second apart differed in those bytes. A value the
+    user set is kept.
+    """
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    try:
+        day = dt.date.fromisoformat(generated_at[:10])
+    except ValueError:
+        day = dt.date(1970, 1, 1)
+    epoch = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(epoch))
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
+def write_pdf(index_html: str, folder: Path, generated_at: str = "") -> Path:
     """report.pdf: the round document laid out for print by WeasyPrint.
 
     No base URL is given, so links stay relative (to the cards beside the PDF)
     and no temporary path ends up in the file; the document fetches nothing.
+    Embedded fonts carry ``generated_at`` (the round's date) as their time, so
+    the same round gives the same bytes.
 
     Raises:
         errors.OutputError: WeasyPrint is not installed or cannot load its libraries.
@@ -180,7 +209,8 @@ def write_pdf(index_html: str, folder: Path) -> Path:
     from weasyprint import HTML
 
     path = folder / PDF_NAME
-    HTML(string=index_html).write_pdf(path)
+    with _font_timestamp(generated_at):
+        HTML(string=index_html).write_pdf(path)
     return path
 
 
@@ -197,5 +227,5 @@ def write_exports(
     if "parquet" in formats:
         written.append(write_insights_parquet(round_, folder))
     if "pdf" in formats:
-        written.append(write_pdf(index_html(), folder))
+        written.append(write_pdf(index_html(), folder, round_.generated_at))
     return written
