@@ -215,6 +215,51 @@ def test_a_loose_cluster_splits_into_its_tight_parts():
     assert cohesion(vectors[:2]) > 0.9 and cohesion(vectors[:1]) == 1.0
 
 
+def _unit(*xs):
+    v = np.array(xs, dtype=np.float64)
+    return v / np.linalg.norm(v)
+
+
+def test_clusters_that_say_one_thing_merge_and_others_stay_apart():
+    from persona_lab.cluster import merge_close
+
+    vectors = np.vstack(
+        [
+            _unit(1, 0.1, 0),  # 0 and 1: one pair ...
+            _unit(1, -0.1, 0),
+            _unit(1, 0, 0.2),  # ... 2 and 3: a pair saying the same
+            _unit(1, 0.2, 0.1),
+            _unit(0, 0, 1),  # 4 and 5: another thing
+            _unit(0, 0.1, 1),
+        ]
+    )
+    groups = [[4, 5], [2, 3], [0, 1]]
+    assert merge_close(groups, vectors, 0.9) == [[0, 1, 2, 3], [4, 5]]
+    assert merge_close(groups, vectors, 0.999) == [[0, 1], [2, 3], [4, 5]]
+    assert merge_close(groups, vectors, -1.0) == [[0, 1, 2, 3, 4, 5]]
+
+
+def test_centering_takes_out_what_a_large_group_shares():
+    from persona_lab.cluster import centered
+
+    rng = np.random.default_rng(0)
+    # Statements that all share one subject (axis 0) and differ in the rest.
+    rows = np.hstack([np.full((200, 1), 3.0), rng.normal(size=(200, 8))])
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    raw_mean = float((rows @ rows.T).mean())
+    out = centered(rows, ["pain"] * 200)
+    assert np.allclose(np.linalg.norm(out, axis=1), 1.0)
+    # 200 statements lose 200/250 of their mean: the shared subject is nearly gone.
+    assert raw_mean > 0.5 and abs(float((out @ out.T).mean())) < 0.1
+    # A few statements keep most of their mean: it is them, not a shared subject.
+    few = centered(rows[:4], ["goal"] * 4)
+    assert float(few[0] @ rows[0]) > 0.95
+    # Groups are centred apart, and the input is left as it was.
+    both = centered(np.vstack([rows[:100], -rows[100:]]), ["pain"] * 100 + ["goal"] * 100)
+    assert abs(float(both[:100].mean(axis=0) @ both[100:].mean(axis=0))) < 0.2
+    assert np.allclose(np.linalg.norm(rows, axis=1), 1.0)
+
+
 def test_cluster_too_few_points_are_noise():
     assert list(cluster_labels(np.ones((1, 4)))) == [-1]
 

@@ -7,6 +7,7 @@ the same labels. Label -1 is noise: the caller keeps those items visible.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -125,6 +126,60 @@ def split_loose(vectors: np.ndarray, max_distance: float) -> np.ndarray:
         n_clusters=None, metric="cosine", linkage="average", distance_threshold=max_distance
     )
     return canonical(np.asarray(model.fit_predict(vectors.astype(np.float64)), dtype=int))
+
+
+def merge_close(
+    groups: Sequence[Sequence[int]], vectors: np.ndarray, min_similarity: float
+) -> list[list[int]]:
+    """Groups of rows joined while two of them are, on average, at least ``min_similarity``
+    similar (average linkage over whole groups, the closest pair first).
+
+    HDBSCAN's leaf clusters of a few hundred statements are pairs and triples; several
+    of them often say one thing ("debugging AI code", "a bug I could not track down"),
+    and a card that shows them apart shows no theme larger than three people.
+    """
+    merged = [sorted(g) for g in groups]
+    sums = [vectors[g].sum(axis=0) for g in merged]
+    while len(merged) > 1:
+        best: tuple[float, int, int] | None = None
+        for a in range(len(merged)):
+            for b in range(a + 1, len(merged)):
+                similarity = float(sums[a] @ sums[b]) / (len(merged[a]) * len(merged[b]))
+                # Rounded, so a last-bit difference never picks another pair.
+                similarity = round(similarity, 6)
+                if similarity >= min_similarity and (best is None or similarity > best[0]):
+                    best = (similarity, a, b)
+        if best is None:
+            break
+        _, a, b = best
+        merged[a] = sorted(merged[a] + merged[b])
+        sums[a] = sums[a] + sums[b]
+        del merged[b], sums[b]
+    return sorted(merged, key=lambda g: g[0])
+
+
+def centered(vectors: np.ndarray, groups: Sequence[str], prior: float = 50.0) -> np.ndarray:
+    """Unit vectors with each group's shared meaning taken out.
+
+    In a round about one subject every statement shares its meaning ("AI" in
+    interviews about AI at work): raw cosines between any two objections sit near
+    0.5, so a similarity bar cannot tell a theme from the whole kind. Without the
+    group's mean direction, what remains is what sets statements apart. The mean
+    of a few statements is mostly those statements, not a subject they share, so
+    a group of n rows loses n / (n + ``prior``) of its mean: nearly all of it in a
+    round of hundreds, a fifth of it among a dozen.
+    """
+    out = vectors.astype(np.float64).copy()
+    for name in sorted(set(groups)):
+        rows = [n for n, g in enumerate(groups) if g == name]
+        share = len(rows) / (len(rows) + prior)
+        moved = out[rows] - share * out[rows].mean(axis=0)
+        norms = np.linalg.norm(moved, axis=1, keepdims=True)
+        fine = norms[:, 0] > 1e-9
+        block = out[rows]
+        block[fine] = moved[fine] / norms[fine]
+        out[rows] = block
+    return out
 
 
 def cohesion(vectors: np.ndarray) -> float:

@@ -42,6 +42,7 @@ class Settings:
     shared_theme_similarity: float
     theme_join_similarity: float
     theme_min_cohesion: float
+    theme_merge_similarity: float
     reduce_dimensions: int
     quotes_per_theme: int
     mmr_diversity: float
@@ -148,6 +149,8 @@ def _checked(settings: Settings) -> Settings:
         raise bad("mmr_diversity", "must be between 0 and 1")
     if not -1 <= settings.theme_min_cohesion < 1:
         raise bad("theme_min_cohesion", "must be at least -1 and below 1")
+    if not -1 <= settings.theme_merge_similarity <= 1:
+        raise bad("theme_merge_similarity", "must be between -1 and 1")
     for name in ("batch_size", "embedding_batch_size"):
         if getattr(settings, name) < 1:
             raise bad(name, "must be 1 or more")

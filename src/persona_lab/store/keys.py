@@ -37,6 +37,7 @@ SYNTHESIS_ONLY = frozenset(
         "shared_theme_similarity",
         "theme_join_similarity",
         "theme_min_cohesion",
+        "theme_merge_similarity",
         "reduce_dimensions",
         "quotes_per_theme",
         "mmr_diversity",

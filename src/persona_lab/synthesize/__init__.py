@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..cluster import centroid
+from ..cluster import centered, centroid
 from ..models import Insight, Participant, Persona, Role, Theme, Transcript
 from ..pseudonyms import HIDDEN_NAMES, name_hash
 from ..settings import Settings
@@ -133,6 +133,7 @@ def build_personas(
     vectors_by_participant = {pid: vectors[rows] for pid, rows in rows_by_participant.items()}
     groups, left, emerging = _placed_groups(participants, vectors_by_participant, settings)
 
+    theme_space = centered(vectors, [i.kind for i in insights])
     clusters_by_group: dict[str, list[themes.Cluster]] = {}
     noise_by_group: dict[str, list[int]] = {}
     for group in groups:
@@ -142,7 +143,7 @@ def build_personas(
             indices = [
                 i for i, x in enumerate(insights) if x.kind == kind and x.participant in member_ids
             ]
-            found, noise = themes.clusters_of_kind(indices, vectors, kind, settings)
+            found, noise = themes.clusters_of_kind(indices, theme_space, kind, settings)
             needed = min(settings.min_theme_participants, len(group.members))
             found, thin = themes.shared_by(found, insights, needed)
             noise = sorted(noise + thin)

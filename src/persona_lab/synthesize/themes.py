@@ -11,7 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..cluster import attach_noise, centroid, cluster_labels, cohesion, split_loose
+from ..cluster import (
+    attach_noise,
+    centroid,
+    cluster_labels,
+    cohesion,
+    merge_close,
+    split_loose,
+)
 from ..extract.no_statement import states_nothing
 from ..models import Insight, Quote, Theme
 from ..settings import Settings
@@ -49,7 +56,12 @@ class Cluster:
 def clusters_of_kind(
     indices: Sequence[int], vectors: np.ndarray, kind: str, settings: Settings
 ) -> tuple[list[Cluster], list[int]]:
-    """Clusters of the given insights, and the indices that fit none."""
+    """Clusters of the given insights, and the indices that fit none.
+
+    ``vectors`` are the space themes are found in: the round's insight vectors
+    with each kind's mean taken out (``cluster.centered``), in which the settings'
+    similarity bars are measured.
+    """
     if len(indices) < settings.min_theme_size:
         return [], list(indices)
     rows = vectors[list(indices)]
@@ -77,6 +89,7 @@ def clusters_of_kind(
         kept, left = _cohesive(groups[key], vectors, settings, size)
         found += kept
         noise += left
+    found = merge_close(found, vectors, settings.theme_merge_similarity)
     return [Cluster(kind, tuple(members)) for members in found], sorted(noise)
 
 
