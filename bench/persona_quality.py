@@ -3,7 +3,9 @@
 Runs persona_lab on synthetic rounds (bench/synthetic_round.py) with titles given and
 hidden, and reports the adjusted Rand index of participant -> persona against the true
 roles and the purity of themes against the true statement themes; then reruns on 90%
-subsamples of a round and reports how many personas and top themes come back.
+subsamples of a round and reports how many personas and top themes come back: of the
+synthetic round, the demo round and, where ../shared/data/interviews is, the 157 real
+interviews (extracted once; personas rebuilt from each subsample's insights).
 
     python bench/persona_quality.py --out bench/results/persona_quality.json
 """
@@ -22,11 +24,15 @@ from pathlib import Path
 from sklearn.metrics import adjusted_rand_score
 
 ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT.parent / "shared" / "data" / "interviews"
 sys.path.insert(0, str(ROOT / "bench"))
 
 import persona_lab  # noqa: E402
+from persona_lab import ingest  # noqa: E402
 from persona_lab.embed import load_embedder  # noqa: E402
 from persona_lab.nlp import load_pipeline  # noqa: E402
+from persona_lab.pipeline import build_round  # noqa: E402
+from persona_lab.synthesize import build_personas  # noqa: E402
 from synthetic_round import generate  # noqa: E402
 
 
@@ -101,6 +107,63 @@ def stability(
     }
 
 
+def _top_statements(personas, n: int = 3) -> dict[tuple[str, str, str], list[tuple]]:
+    """(function, seniority, kind) -> the top themes' labels and statement keys."""
+    out = {}
+    for p in personas:
+        if p.emerging:
+            continue
+        for kind in ("pain", "goal", "objection"):
+            out[(p.role.function, p.role.seniority, kind)] = [
+                (t.label, {i.key for i in t.insights}) for t in p.themes_of(kind)[:n]
+            ]
+    return out
+
+
+def real_stability(folder: Path, runs: int, seed: int, nlp, embedder, settings) -> dict:
+    """Top themes of the real round found again on 90% subsamples of its interviews.
+
+    A top theme comes back by label when a top-three theme of its persona and kind has
+    the same label, and by statements when one shares at least half of the statements
+    both could hold (Jaccard over the subsample's statements).
+    """
+    read = ingest.read_paths([str(folder)], settings)
+    built = build_round([str(folder)], read, settings, nlp=nlp, embedder=embedder)
+    round_, vectors = built.round, built.vectors
+    full = _top_statements(
+        build_personas(round_.transcripts, round_.insights, vectors, settings, embedder.encode)[0]
+    )
+    rng = random.Random(seed)
+    by_label = by_statements = total = 0
+    for _ in range(runs):
+        keep = sorted(
+            rng.sample(range(len(round_.transcripts)), round(0.9 * len(round_.transcripts)))
+        )
+        transcripts = [round_.transcripts[i] for i in keep]
+        ids = {p.id for t in transcripts for p in t.participants}
+        rows = [n for n, i in enumerate(round_.insights) if i.participant in ids]
+        insights = [round_.insights[n] for n in rows]
+        present = {i.key for i in insights}
+        again = _top_statements(
+            build_personas(transcripts, insights, vectors[rows], settings, embedder.encode)[0]
+        )
+        for key, themes in full.items():
+            for label, members in themes:
+                members = members & present
+                if not members:
+                    continue
+                total += 1
+                found = again.get(key, [])
+                by_label += any(other == label for other, _ in found)
+                by_statements += any(len(members & m) / len(members | m) >= 0.5 for _, m in found)
+    return {
+        "subsamples": runs,
+        "top_themes": total,
+        "top_theme_labels_found_again": round(by_label / max(1, total), 3),
+        "top_theme_statements_found_again": round(by_statements / max(1, total), 3),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=60)
@@ -127,6 +190,13 @@ def main() -> None:
         ROOT / "transcripts" / "demo", args.subsamples, 3, nlp, embedder, settings
     )
     print(report["stability, demo round"], flush=True)
+    if REAL.is_dir():
+        report["stability, real interviews"] = real_stability(
+            REAL, args.subsamples, 3, nlp, embedder, settings
+        )
+        print(report["stability, real interviews"], flush=True)
+    else:
+        print(f"real interviews skipped: {REAL} is absent", flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", "utf-8")
     print(json.dumps(report, indent=2))
