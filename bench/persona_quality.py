@@ -107,14 +107,15 @@ def stability(
     }
 
 
-def _top_statements(personas, n: int = 3) -> dict[tuple[str, str, str], list[tuple]]:
-    """(function, seniority, kind) -> the top themes' labels and statement keys."""
+def _top_statements(personas, n: int = 3) -> dict[tuple[str, str], list[tuple]]:
+    """(persona id, kind) -> the top themes' labels and statement keys; a persona's id
+    is its role's slug, the same in a subsample."""
     out = {}
     for p in personas:
         if p.emerging:
             continue
         for kind in ("pain", "goal", "objection"):
-            out[(p.role.function, p.role.seniority, kind)] = [
+            out[(p.id, kind)] = [
                 (t.label, {i.key for i in t.insights}) for t in p.themes_of(kind)[:n]
             ]
     return out

@@ -461,6 +461,19 @@ def test_render_text_helpers():
     assert md_quote("# one *two*\n- three") == "> \\# one \\*two\\*\n> \\- three"
 
 
+def test_render_pdf_fonts_get_the_rounds_date_while_written(monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    with export._font_timestamp("2024-07-01"):
+        assert os.environ["SOURCE_DATE_EPOCH"] == "1719792000"
+    assert "SOURCE_DATE_EPOCH" not in os.environ
+    with export._font_timestamp("not a date"):
+        assert os.environ["SOURCE_DATE_EPOCH"] == "0"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "12345")
+    with export._font_timestamp("2024-07-01"):
+        assert os.environ["SOURCE_DATE_EPOCH"] == "12345"
+    assert os.environ["SOURCE_DATE_EPOCH"] == "12345"
+
+
 def test_render_pdf_is_written_and_reproducible(round_, settings, tmp_path, monkeypatch):
     if export.pdf_problem():
         pytest.skip(export.pdf_problem())

@@ -41,6 +41,8 @@ def test_settings_options_win_over_file(tmp_path):
         ('emerging = "drop"\n', "emerging"),
         ("theme_min_cohesion = 1.0\n", "theme_min_cohesion"),
         ("theme_min_cohesion = -2\n", "theme_min_cohesion"),
+        ("theme_merge_similarity = 1.5\n", "theme_merge_similarity"),
+        ("theme_merge_similarity = 0.1\n", r"theme_merge_similarity.*theme_min_cohesion \(0.25\)"),
         ("not toml [", "cannot read settings"),
     ],
 )

@@ -769,3 +769,12 @@ def test_embedding_bar_fills_when_every_vector_was_already_computed(tmp_path):
     )  # fmt: skip
     assert bars["Embedding insights"][0] > 0
     assert all(total == done for total, done in bars.values()), bars
+
+
+def test_store_rounds_built_before_centred_themes_take_todays_theme_bars():
+    from persona_lab.store.forget import settings_of
+
+    old = settings_of({"theme_min_cohesion": 0.3, "theme_join_similarity": 0.5, "seed": 7})
+    assert (old.theme_min_cohesion, old.theme_join_similarity, old.seed) == (0.25, 0.35, 7)
+    new = settings_of({"theme_min_cohesion": 0.3, "theme_merge_similarity": 0.3})
+    assert (new.theme_min_cohesion, new.theme_merge_similarity) == (0.3, 0.3)

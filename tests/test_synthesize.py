@@ -6,6 +6,7 @@ import dataclasses
 import json
 
 import numpy as np
+import pytest
 
 from conftest import FakeEmbedder, make_transcript
 from persona_lab.cluster import canonical, cluster_labels
@@ -237,6 +238,23 @@ def test_clusters_that_say_one_thing_merge_and_others_stay_apart():
     assert merge_close(groups, vectors, 0.9) == [[0, 1, 2, 3], [4, 5]]
     assert merge_close(groups, vectors, 0.999) == [[0, 1], [2, 3], [4, 5]]
     assert merge_close(groups, vectors, -1.0) == [[0, 1, 2, 3, 4, 5]]
+    assert merge_close([[], [1], [0]], vectors, 0.9) == [[0, 1]]
+
+
+def test_merging_weighs_every_pair_of_members_and_ignores_the_order_given():
+    from persona_lab.cluster import merge_close
+
+    # A group of three near x, one row near x, one between x and y: the single row joins
+    # the three first (average 0.99); the between row is 0.706 from the three alone but
+    # 0.723 from the four, so it joins at 0.72 only if the merged group is weighed anew.
+    vectors = np.vstack(
+        [_unit(1, 0.05, 0), _unit(1, -0.05, 0), _unit(1, 0, 0.05), _unit(1, 0.1, 0), _unit(1, 1, 0)]
+    )
+    assert merge_close([[0, 1, 2], [3], [4]], vectors, 0.73) == [[0, 1, 2, 3], [4]]
+    assert merge_close([[0, 1, 2], [3], [4]], vectors, 0.72) == [[0, 1, 2, 3, 4]]
+    # Ties go by the groups' first rows, not by the order they came in.
+    tied = np.vstack([_unit(1, 0), _unit(0.6, 0.8), _unit(0.6, -0.8)])
+    assert merge_close([[0], [1], [2]], tied, 0.5) == merge_close([[2], [0], [1]], tied, 0.5)
 
 
 def test_centering_takes_out_what_a_large_group_shares():
@@ -255,9 +273,12 @@ def test_centering_takes_out_what_a_large_group_shares():
     few = centered(rows[:4], ["goal"] * 4)
     assert float(few[0] @ rows[0]) > 0.95
     # Groups are centred apart, and the input is left as it was.
+    before = rows.copy()
     both = centered(np.vstack([rows[:100], -rows[100:]]), ["pain"] * 100 + ["goal"] * 100)
     assert abs(float(both[:100].mean(axis=0) @ both[100:].mean(axis=0))) < 0.2
-    assert np.allclose(np.linalg.norm(rows, axis=1), 1.0)
+    assert np.array_equal(rows, before)
+    with pytest.raises(ValueError, match="2 group names for 200 vectors"):
+        centered(rows, ["pain", "goal"])
 
 
 def test_cluster_too_few_points_are_noise():
@@ -302,7 +323,8 @@ def _label_insight(n: int, text: str, phrases: tuple[str, ...], participant: str
 def _first_theme_labels(said, first: int, settings) -> list[str]:
     """The label of a theme of the first ``first`` statements (each by its own
     participant) beside a theme of the rest: without and with embeddings."""
-    from persona_lab.synthesize.themes import Cluster, term_frequencies, theme_from
+    from persona_lab.synthesize.theme_clusters import Cluster
+    from persona_lab.synthesize.themes import term_frequencies, theme_from
 
     insights = [_label_insight(i, t, p, f"p{i}") for i, (t, p) in enumerate(said)]
     vectors = FakeEmbedder().encode([i.text for i in insights])
@@ -316,7 +338,8 @@ def _first_theme_labels(said, first: int, settings) -> list[str]:
 
 
 def test_theme_label_is_never_only_the_rounds_common_words(settings):
-    from persona_lab.synthesize.themes import Cluster, term_frequencies, theme_from
+    from persona_lab.synthesize.theme_clusters import Cluster
+    from persona_lab.synthesize.themes import term_frequencies, theme_from
 
     said = [
         ("I use AI and the export to Excel breaks", ("use AI", "export to Excel")),
@@ -364,7 +387,8 @@ def test_a_phrase_run_across_a_dash_never_names_a_theme(settings):
 
 
 def test_one_participants_repeated_words_do_not_name_a_shared_theme(settings):
-    from persona_lab.synthesize.themes import Cluster, term_frequencies, theme_from
+    from persona_lab.synthesize.theme_clusters import Cluster
+    from persona_lab.synthesize.themes import term_frequencies, theme_from
 
     said = [
         ("The images show potted plants in odd places", ("potted plants",), "p0"),
@@ -382,7 +406,8 @@ def test_one_participants_repeated_words_do_not_name_a_shared_theme(settings):
 
 
 def test_two_themes_of_a_kind_get_different_labels(settings):
-    from persona_lab.synthesize.themes import Cluster, term_frequencies, theme_from
+    from persona_lab.synthesize.theme_clusters import Cluster
+    from persona_lab.synthesize.themes import term_frequencies, theme_from
 
     texts = [
         ("The Salesforce sync drops the deal notes", ("Salesforce sync", "deal notes")),
@@ -400,7 +425,8 @@ def test_two_themes_of_a_kind_get_different_labels(settings):
 
 
 def test_theme_label_with_embeddings_is_the_phrase_nearest_the_theme(settings):
-    from persona_lab.synthesize.themes import Cluster, term_frequencies, theme_from
+    from persona_lab.synthesize.theme_clusters import Cluster
+    from persona_lab.synthesize.themes import term_frequencies, theme_from
 
     texts = [
         ("Quarter close takes ten days of manual reconciliation", ("manual reconciliation",)),
@@ -428,7 +454,8 @@ def test_theme_label_with_embeddings_is_the_phrase_nearest_the_theme(settings):
 
 
 def test_a_theme_with_one_distinctive_phrase_still_chooses_by_meaning(settings):
-    from persona_lab.synthesize.themes import Cluster, term_frequencies, theme_from
+    from persona_lab.synthesize.theme_clusters import Cluster
+    from persona_lab.synthesize.themes import term_frequencies, theme_from
 
     texts = [
         ("Relying on vendors for every fix slows us", ("vendor lock", "every fix")),
@@ -470,7 +497,8 @@ def test_a_themes_quotes_include_one_that_says_its_label(settings):
 
 
 def test_theme_quotes_include_the_one_its_label_came_from(settings):
-    from persona_lab.synthesize.themes import Cluster, term_frequencies, theme_from
+    from persona_lab.synthesize.theme_clusters import Cluster
+    from persona_lab.synthesize.themes import term_frequencies, theme_from
     from persona_lab.synthesize.vocabulary import label_span
 
     settings = dataclasses.replace(settings, quotes_per_theme=1)
@@ -524,7 +552,7 @@ def test_one_participants_repeated_point_is_unthemed_evidence_not_a_theme(settin
         _label_insight(n, text, (), f"t/{who}")
         for n, (who, text) in enumerate((w, t) for w, ts in said.items() for t in ts)
     ]
-    from persona_lab.synthesize.themes import Cluster, shared_by
+    from persona_lab.synthesize.theme_clusters import Cluster, shared_by
 
     forecast, parking = Cluster("pain", (0, 1, 2, 3)), Cluster("pain", (4, 5))
     kept, thin = shared_by([forecast, parking], insights, 2)
@@ -533,7 +561,8 @@ def test_one_participants_repeated_point_is_unthemed_evidence_not_a_theme(settin
 
 
 def test_cards_show_quotes_that_read_without_the_sentence_before(settings):
-    from persona_lab.synthesize.themes import Cluster, stands_alone, term_frequencies, theme_from
+    from persona_lab.synthesize.theme_clusters import Cluster
+    from persona_lab.synthesize.themes import stands_alone, term_frequencies, theme_from
 
     assert not stands_alone("So that was really frustrating.")
     assert not stands_alone("is all that would be needed.")  # a clause cut from its sentence

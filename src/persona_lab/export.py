@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -168,28 +169,34 @@ def pdf_problem() -> str | None:
     return None
 
 
+# One PDF at a time sets the process's SOURCE_DATE_EPOCH (threads share os.environ).
+_FONT_TIME = threading.Lock()
+
+
 @contextmanager
 def _font_timestamp(generated_at: str) -> Iterator[None]:
     """SOURCE_DATE_EPOCH set to the round's date while fonts are embedded.
 
-    WeasyPrint subsets each font with fontTools, which stamps the subset's "head"
-    table with the time it is written unless SOURCE_DATE_EPOCH is set: two
-    renders of one round a second apart differed in those bytes. A value the
-    user set is kept.
+    WeasyPrint subsets fonts with fontTools where HarfBuzz's subsetter is missing
+    (as on this project's Debian image), and fontTools stamps each subset's "head"
+    table with the time it is written unless SOURCE_DATE_EPOCH is set: two renders
+    of one round a second apart differed in those bytes. A value the user set is
+    kept; a date that cannot be read counts as 1970-01-01.
     """
-    if "SOURCE_DATE_EPOCH" in os.environ:
-        yield
-        return
-    try:
-        day = dt.date.fromisoformat(generated_at[:10])
-    except ValueError:
-        day = dt.date(1970, 1, 1)
-    epoch = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(epoch))
-    try:
-        yield
-    finally:
-        del os.environ["SOURCE_DATE_EPOCH"]
+    with _FONT_TIME:
+        if "SOURCE_DATE_EPOCH" in os.environ:
+            yield
+            return
+        try:
+            day = dt.date.fromisoformat(generated_at[:10])
+        except ValueError:
+            day = dt.date(1970, 1, 1)
+        moment = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+        try:
+            yield
+        finally:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 def write_pdf(index_html: str, folder: Path, generated_at: str = "") -> Path:

@@ -151,6 +151,12 @@ def _checked(settings: Settings) -> Settings:
         raise bad("theme_min_cohesion", "must be at least -1 and below 1")
     if not -1 <= settings.theme_merge_similarity <= 1:
         raise bad("theme_merge_similarity", "must be between -1 and 1")
+    if settings.theme_merge_similarity < settings.theme_min_cohesion:
+        # Two cohesive themes merged at a lower bar can make one that is not.
+        raise bad(
+            "theme_merge_similarity",
+            f"must be at least theme_min_cohesion ({settings.theme_min_cohesion})",
+        )
     for name in ("batch_size", "embedding_batch_size"):
         if getattr(settings, name) < 1:
             raise bad(name, "must be 1 or more")

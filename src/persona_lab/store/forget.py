@@ -73,9 +73,16 @@ def matches(store: Store, who: str) -> list[sqlite3.Row]:
     return buyers
 
 
+# Bars that were raw cosines until themes were found on centred vectors, when
+# theme_merge_similarity came in: a round stored before then takes today's defaults.
+RAW_COSINE_BARS = ("theme_join_similarity", "theme_min_cohesion")
+
+
 def settings_of(recorded: dict[str, Any]) -> Settings:
     """The settings a stored round was built with (unknown names ignored)."""
     known = {f.name for f in fields(Settings)}
+    if "theme_merge_similarity" not in recorded:
+        known -= set(RAW_COSINE_BARS)
     return default_settings().with_overrides(**{k: v for k, v in recorded.items() if k in known})
 
 

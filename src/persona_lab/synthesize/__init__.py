@@ -18,7 +18,7 @@ from ..cluster import centered, centroid
 from ..models import Insight, Participant, Persona, Role, Theme, Transcript
 from ..pseudonyms import HIDDEN_NAMES, name_hash
 from ..settings import Settings
-from . import grouping, themes
+from . import grouping, theme_clusters, themes
 from .config import persona_config, persona_names
 from .profile import (
     assign_names,
@@ -134,7 +134,7 @@ def build_personas(
     groups, left, emerging = _placed_groups(participants, vectors_by_participant, settings)
 
     theme_space = centered(vectors, [i.kind for i in insights])
-    clusters_by_group: dict[str, list[themes.Cluster]] = {}
+    clusters_by_group: dict[str, list[theme_clusters.Cluster]] = {}
     noise_by_group: dict[str, list[int]] = {}
     for group in groups:
         member_ids = set(group.members)
@@ -143,9 +143,9 @@ def build_personas(
             indices = [
                 i for i, x in enumerate(insights) if x.kind == kind and x.participant in member_ids
             ]
-            found, noise = themes.clusters_of_kind(indices, theme_space, kind, settings)
+            found, noise = theme_clusters.clusters_of_kind(indices, theme_space, kind, settings)
             needed = min(settings.min_theme_participants, len(group.members))
-            found, thin = themes.shared_by(found, insights, needed)
+            found, thin = theme_clusters.shared_by(found, insights, needed)
             noise = sorted(noise + thin)
             clusters_by_group[group.key] += found
             noise_by_group[group.key] += noise
