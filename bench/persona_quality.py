@@ -131,9 +131,7 @@ def real_stability(folder: Path, runs: int, seed: int, nlp, embedder, settings) 
     read = ingest.read_paths([str(folder)], settings)
     built = build_round([str(folder)], read, settings, nlp=nlp, embedder=embedder)
     round_, vectors = built.round, built.vectors
-    full = _top_statements(
-        build_personas(round_.transcripts, round_.insights, vectors, settings, embedder.encode)[0]
-    )
+    full = _top_statements(round_.personas)
     rng = random.Random(seed)
     by_label = by_statements = total = 0
     for _ in range(runs):
