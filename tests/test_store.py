@@ -778,3 +778,10 @@ def test_store_rounds_built_before_centred_themes_take_todays_theme_bars():
     assert (old.theme_min_cohesion, old.theme_join_similarity, old.seed) == (0.25, 0.35, 7)
     new = settings_of({"theme_min_cohesion": 0.3, "theme_merge_similarity": 0.3})
     assert (new.theme_min_cohesion, new.theme_merge_similarity) == (0.3, 0.3)
+
+
+def test_store_rounds_built_before_the_theme_share_are_rebuilt_without_it():
+    from persona_lab.store.forget import settings_of
+
+    assert settings_of({"seed": 7}).min_theme_share == 0.0
+    assert settings_of({"min_theme_share": 0.2}).min_theme_share == 0.2

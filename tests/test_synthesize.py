@@ -560,6 +560,40 @@ def test_one_participants_repeated_point_is_unthemed_evidence_not_a_theme(settin
     assert shared_by([forecast, parking], insights, 1) == ([forecast, parking], [])
 
 
+def test_a_larger_persona_needs_a_share_of_its_people_behind_a_theme(settings):
+    from persona_lab.synthesize.theme_clusters import participants_needed
+
+    share = dataclasses.replace(settings, min_theme_participants=2, min_theme_share=0.15)
+    sizes = (1, 2, 6, 13, 14, 20, 25)
+    assert [participants_needed(n, share) for n in sizes] == [1, 2, 2, 2, 3, 3, 4]
+    none = dataclasses.replace(share, min_theme_share=0.0)
+    assert [participants_needed(n, none) for n in (1, 2, 25)] == [1, 2, 2]
+    # 0.1 * 30 is 3.0000000000000004 in floating point: still 3 people, not 4.
+    assert participants_needed(30, dataclasses.replace(share, min_theme_share=0.1)) == 3
+
+
+def test_two_of_fourteen_people_make_evidence_and_four_make_a_theme(settings):
+    forecast = ["The forecast call eats my whole Monday morning"] * 2
+    parking = ["Parking at the office is awful every day"] * 4
+    other = [f"Quarter {n} brought a reorg of territory {n} and quota plan {n}" for n in range(8)]
+    people = [
+        (f"p{n:02d}", f"Rep{n:02d}", SALES, [text])
+        for n, text in enumerate(forecast + parking + other)
+    ]
+    transcripts, insights, vectors = _round(people)
+
+    def labels_and_unthemed(chosen):
+        (persona,) = build_personas(transcripts, insights, vectors, chosen)[0]
+        themes = {i.text: t.participants for t in persona.themes for i in t.insights}
+        return themes, {i.text for i in persona.unthemed}
+
+    themes, unthemed = labels_and_unthemed(settings)  # 15% of 14 people: 3 needed
+    assert themes.get(parking[0]) == 4
+    assert forecast[0] not in themes and forecast[0] in unthemed
+    themes, _ = labels_and_unthemed(dataclasses.replace(settings, min_theme_share=0.0))
+    assert themes.get(forecast[0]) == 2 and themes.get(parking[0]) == 4
+
+
 def test_cards_show_quotes_that_read_without_the_sentence_before(settings):
     from persona_lab.synthesize.theme_clusters import Cluster
     from persona_lab.synthesize.themes import stands_alone, term_frequencies, theme_from

@@ -39,6 +39,7 @@ class Settings:
     min_participant_share: float
     min_theme_size: int
     min_theme_participants: int
+    min_theme_share: float
     shared_theme_similarity: float
     theme_join_similarity: float
     theme_min_cohesion: float
@@ -143,6 +144,8 @@ def _checked(settings: Settings) -> Settings:
         raise bad("min_theme_size", "must be 2 or more")
     if settings.min_theme_participants < 1:
         raise bad("min_theme_participants", "must be 1 or more")
+    if not 0 <= settings.min_theme_share < 1:
+        raise bad("min_theme_share", "must be at least 0 and less than 1")
     if not -1 <= settings.shared_theme_similarity <= 1:
         raise bad("shared_theme_similarity", "must be between -1 and 1")
     if not 0 <= settings.mmr_diversity <= 1:

@@ -83,6 +83,8 @@ def settings_of(recorded: dict[str, Any]) -> Settings:
     known = {f.name for f in fields(Settings)}
     if "theme_merge_similarity" not in recorded:
         known -= set(RAW_COSINE_BARS)
+    if "min_theme_share" not in recorded:  # recorded before the setting: no share
+        recorded = {**recorded, "min_theme_share": 0.0}
     return default_settings().with_overrides(**{k: v for k, v in recorded.items() if k in known})
 
 

@@ -34,6 +34,7 @@ SYNTHESIS_ONLY = frozenset(
         "min_participant_share",
         "min_theme_size",
         "min_theme_participants",
+        "min_theme_share",
         "shared_theme_similarity",
         "theme_join_similarity",
         "theme_min_cohesion",

@@ -144,7 +144,7 @@ def build_personas(
                 i for i, x in enumerate(insights) if x.kind == kind and x.participant in member_ids
             ]
             found, noise = theme_clusters.clusters_of_kind(indices, theme_space, kind, settings)
-            needed = min(settings.min_theme_participants, len(group.members))
+            needed = theme_clusters.participants_needed(len(group.members), settings)
             found, thin = theme_clusters.shared_by(found, insights, needed)
             noise = sorted(noise + thin)
             clusters_by_group[group.key] += found

@@ -4,6 +4,7 @@ ones merged, and what one person alone said kept apart as evidence."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -90,6 +91,14 @@ def _cohesive(
     ]
     inside = {i for part in kept for i in part}
     return kept, [i for i in members if i not in inside]
+
+
+def participants_needed(persona_size: int, settings: Settings) -> int:
+    """How many of a persona's participants must say a theme: ``min_theme_participants``,
+    or ``min_theme_share`` of a larger persona, and never more than the persona holds."""
+    # Rounded to 9 places first: 0.1 * 30 is 3.0000000000000004, which must need 3.
+    share = math.ceil(round(settings.min_theme_share * persona_size, 9))
+    return min(persona_size, max(settings.min_theme_participants, share))
 
 
 def shared_by(
