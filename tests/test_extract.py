@@ -279,6 +279,61 @@ def test_further_kinds_ignore_their_cue_words_in_other_senses(blank_nlp, setting
     assert not kinds & {"decision", "metric", "trigger", "channel"}, kinds
 
 
+def test_label_phrases_keep_a_verbs_negation_and_never_list_nouns(blank_nlp):
+    from spacy.tokens import Doc
+
+    from persona_lab.extract.summary import phrases
+
+    def doc(words, spaces, deps, heads, pos):
+        return Doc(blank_nlp.vocab, words=words, spaces=spaces, deps=deps, heads=heads, pos=pos)[:]
+
+    # "we don't allow local passwords": "allow local passwords" says the opposite.
+    passwords = doc(
+        ["we", "do", "n't", "allow", "local", "passwords"],
+        [True, False, True, True, True, False],
+        ["nsubj", "aux", "neg", "ROOT", "amod", "dobj"],
+        [3, 3, 3, 3, 5, 3],
+        ["PRON", "AUX", "PART", "VERB", "ADJ", "NOUN"],
+    )
+    found = phrases(passwords)
+    assert "don't allow local passwords" in found and "allow local passwords" not in found
+    # A negation the verbatim phrase cannot keep next to the verb: no verb phrase at all.
+    far = doc(
+        ["never", "we", "allow", "local", "passwords"],
+        [True, True, True, True, False],
+        ["neg", "nsubj", "ROOT", "amod", "dobj"],
+        [2, 2, 2, 4, 2],
+        ["ADV", "PRON", "VERB", "ADJ", "NOUN"],
+    )
+    assert not any("allow" in p for p in phrases(far))
+    trust = doc(
+        ["I", "could", "never", "fully", "trust", "the", "AI"],
+        [True] * 6 + [False],
+        ["nsubj", "aux", "neg", "advmod", "ROOT", "det", "dobj"],
+        [4, 4, 4, 4, 4, 6, 4],
+        ["PRON", "AUX", "ADV", "ADV", "VERB", "DET", "PROPN"],
+    )
+    assert "never fully trust the AI" in phrases(trust)
+    # "legal, pen test results" is two things run together; "complex, subjective
+    # topics" is one thing described twice.
+    results = doc(
+        ["with", "legal", ",", "pen", "test", "results"],
+        [True, False, True, True, True, False],
+        ["ROOT", "amod", "punct", "compound", "compound", "pobj"],
+        [0, 5, 5, 4, 5, 0],
+        ["ADP", "NOUN", "PUNCT", "NOUN", "NOUN", "NOUN"],
+    )
+    assert not any("," in p for p in phrases(results))
+    topics = doc(
+        ["for", "complex", ",", "subjective", "topics"],
+        [True, False, True, True, False],
+        ["ROOT", "amod", "punct", "amod", "pobj"],
+        [0, 4, 4, 4, 0],
+        ["ADP", "ADJ", "PUNCT", "ADJ", "NOUN"],
+    )
+    assert "complex, subjective topics" in phrases(topics)
+
+
 def test_label_phrases_drop_lead_words_that_only_rate_or_count(blank_nlp):
     from persona_lab.extract.summary import phrases
 

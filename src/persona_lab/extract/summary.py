@@ -191,6 +191,32 @@ def _text(tokens: list[Token]) -> str:
     return doc[tokens[0].i : tokens[-1].i + 1].text
 
 
+def _lists_nouns(tokens: list[Token]) -> bool:
+    """A comma inside the phrase joins nouns ("legal, pen test results"): two things run
+    together, not one. Commas between adjectives ("complex, subjective topics") stay."""
+    return any(
+        t.text in (",", ";") and not (0 < n < len(tokens) - 1 and tokens[n + 1].pos_ == "ADJ")
+        for n, t in enumerate(tokens)
+    )
+
+
+def _verb_start(verb: Token) -> Token | None:
+    """Where a verb's phrase must start to keep its negation: "don't allow local
+    passwords", not "allow local passwords", which says the opposite. None when the
+    negation is not next to the verb (only its modal and adverbs between), so no
+    verbatim phrase can keep it; the verb itself when it is not negated."""
+    negations = [c for c in verb.children if c.dep_ == "neg" and c.i < verb.i]
+    if not negations:
+        return verb
+    start = min(negations, key=lambda t: t.i)
+    if start.lower_.startswith(("n't", "n’t")) and start.i > 0:
+        start = verb.doc[start.i - 1]  # the clitic's auxiliary: "do" of "don't"
+    between = verb.doc[start.i : verb.i]
+    if all(t.head == verb and t.dep_ in ("neg", "aux", "advmod") for t in between):
+        return start
+    return None
+
+
 def phrases(sentence: Span, *, max_words: int = 6) -> tuple[str, ...]:
     """Candidate label phrases of a sentence, most specific first, without repeats."""
     found: list[str] = []
@@ -211,17 +237,22 @@ def phrases(sentence: Span, *, max_words: int = 6) -> tuple[str, ...]:
             continue
         if any(t.is_quote or t.text in QUOTES for t in tokens):  # cut out of its quotes
             continue
+        if _lists_nouns(tokens):
+            continue
         # A verb with this chunk as its object: "pulling numbers", "trust the number".
         head = chunk.root.head
+        start = _verb_start(head)
         if (
             chunk.root.dep_ in ("dobj", "pobj")
             and head.pos_ == "VERB"
             and head.i < chunk.start
             and head.lemma_.lower() not in LIGHT_VERBS
+            and start is not None
         ):
-            span = _trimmed(list(sentence.doc[head.i : chunk.end]))
+            verb_on = _trimmed(list(sentence.doc[head.i : chunk.end]))
+            span = list(sentence.doc[start.i : head.i]) + verb_on
             quoted = any(t.is_quote or t.text in QUOTES for t in span)
-            if span and len(span) <= max_words and span[0].pos_ == "VERB" and not quoted:
+            if verb_on and len(span) <= max_words and verb_on[0].pos_ == "VERB" and not quoted:
                 found.append(_text(span))
         found.append(_text(tokens))
     if not found:
