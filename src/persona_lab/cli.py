@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -20,7 +20,7 @@ from . import __version__
 from .errors import PersonaLabError
 
 if TYPE_CHECKING:
-    from .models import Round
+    from .models import Persona, Round
     from .settings import Settings
 
 app = typer.Typer(
@@ -284,8 +284,7 @@ def run(
         typer.echo(
             f"{_count(n_files, 'file')} read, {len(result.skipped)} skipped; "
             f"{_count(len(result.participants), 'participant')}, "
-            f"{_count(len(result.insights), 'insight')}, "
-            f"{_count(len(result.personas), 'persona')}"
+            f"{_count(len(result.insights), 'insight')}, {_personas_and_emerging(result.personas)}"
         )
         for persona in result.personas:
             themes = len(persona.themes)
@@ -298,6 +297,13 @@ def run(
             typer.echo(f"Wrote {out}")
         if result.skipped or warnings:
             raise typer.Exit(1)
+
+
+def _personas_and_emerging(personas: Sequence[Persona]) -> str:
+    """As the round document counts them: emerging roles are not personas yet."""
+    emerging = sum(1 for p in personas if p.emerging)
+    found = _count(len(personas) - emerging, "persona")
+    return f"{found} and {_count(emerging, 'emerging role')}" if emerging else found
 
 
 @app.command("extract")

@@ -88,7 +88,7 @@ def report_stored(db: Path, result: Round, stamp: str | None) -> None:
     now = rounds.get(result.name)
     unchanged = now is not None and stamp is not None and now.stored_at == stamp
     what = "unchanged in" if unchanged else "stored in"
-    typer.echo(f"Round {result.name} {what} {_db(db)} ({len(rounds)} rounds)")
+    typer.echo(f"Round {result.name} {what} {_db(db)} ({_count(len(rounds), 'round')})")
     if earlier is not None and is_stale(rounds[earlier].date, result.generated_at):
         date = rounds[earlier].date
         _warn(OLD_ROUND_RUN.format(name=earlier, date=date, new=result.name))
