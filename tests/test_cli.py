@@ -79,3 +79,14 @@ def test_cli_run_names_a_missing_path_and_unreadable_files(tmp_path):
     result = runner.invoke(app, ["run", str(junk), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2
     assert "slides.pdf" in result.stderr and "--input-format" in result.stderr
+
+
+def test_cli_run_counts_emerging_roles_apart_from_personas():
+    from types import SimpleNamespace
+
+    from persona_lab.cli import _personas_and_emerging
+
+    found = [SimpleNamespace(emerging=flag) for flag in (False,) * 6 + (True,) * 10]
+    assert _personas_and_emerging(found) == "6 personas and 10 emerging roles"
+    assert _personas_and_emerging(found[:1]) == "1 persona"
+    assert _personas_and_emerging(found[5:7]) == "1 persona and 1 emerging role"

@@ -241,6 +241,25 @@ def test_render_emerging_persona_is_marked(round_, settings, tmp_path):
     assert "Emerging — thin evidence" in (tmp_path / "personas" / f"{emerging.id}.md").read_text()
 
 
+def test_render_a_card_without_themes_says_why(round_, settings, tmp_path):
+    emerging = next(p for p in round_.personas if p.emerging)
+    said = [*emerging.unthemed, *(i for t in emerging.themes for i in t.insights)]
+    cases = {
+        "diverse": dataclasses.replace(emerging, themes=(), unthemed=tuple(said)),
+        "silent": dataclasses.replace(emerging, themes=(), unthemed=()),
+    }
+    for case, persona in cases.items():
+        others = tuple(p for p in round_.personas if p is not emerging)
+        out = tmp_path / case
+        write_round(dataclasses.replace(round_, personas=(*others, persona)), out, settings)
+        for suffix in ("html", "md"):
+            card = (out / "personas" / f"{persona.id}.{suffix}").read_text("utf-8")
+            assert "Every statement of these participants belongs to a theme" not in card
+            enough = "no point was made by enough of these participants" in card
+            nothing = "No pain, goal or objection was found" in card
+            assert (enough, nothing) == ((True, False) if case == "diverse" else (False, True))
+
+
 def test_render_index_lists_emerging_roles_apart_from_the_personas(round_, settings, tmp_path):
     write_round(round_, tmp_path, settings)
     index = (tmp_path / "index.html").read_text("utf-8")
