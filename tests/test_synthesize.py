@@ -647,11 +647,22 @@ def test_themes_that_mean_the_same_are_marked_shared_between_personas():
         ThemeVector("sales", "pain", unit(1, 0.05, 0)),  # the same persona
     ]
     pairs = links(themes, 0.85)
-    assert pairs == [(0, 1), (1, 4)]
-    assert shared_with(themes, pairs) == [("finance",), ("sales",), (), (), ("finance",)]
-    # 0 and 4 are not linked to each other, but both to 1: one group.
-    assert groups(len(themes), pairs) == [1, 1, 0, 0, 1]
+    assert [(i, j) for i, j, _ in pairs] == [(0, 1), (1, 4)]
+    # 0 and 4 are both like 1 but, of one persona, never linked to each other: 1 joins
+    # the closer of the two (cosine 0.9987 against 0.995), and 0 stays in no group.
+    numbers = groups(len(themes), pairs)
+    assert numbers == [0, 1, 0, 0, 1]
+    assert shared_with(themes, numbers) == [(), ("sales",), (), (), ("finance",)]
     assert links(themes, 0.999) == [] and groups(5, []) == [0] * 5
+    # A chain is no group: a like b and b like c, but a unlike c.
+    chain = [
+        ThemeVector("sales", "pain", unit(1, 0, 0)),
+        ThemeVector("finance", "pain", unit(1, 0.6, 0)),  # 0.86 to sales, 0.94 to ops
+        ThemeVector("ops", "pain", unit(1, 1.2, 0)),  # 0.64 to sales
+    ]
+    numbers = groups(3, links(chain, 0.85))
+    assert numbers == [0, 1, 1]
+    assert shared_with(chain, numbers) == [(), ("ops",), ("finance",)]
     # Two separate topics shared by the same two personas are two groups.
     two = [
         ThemeVector("sales", "pain", unit(1, 0, 0)),

@@ -1,6 +1,7 @@
 """Themes that several personas share: what sets a persona apart is what the
 others do not say. Two themes of the same kind in two personas are the same
-theme when the centroids of their statements' vectors are close."""
+theme when the centroids of their statements' vectors are close; a group of such
+themes is one where every two are."""
 
 from __future__ import annotations
 
@@ -19,55 +20,62 @@ class ThemeVector:
     centroid: np.ndarray
 
 
-def links(themes: Sequence[ThemeVector], min_similarity: float) -> list[tuple[int, int]]:
-    """Pairs (i, j), i < j, of themes of one kind in two personas whose centroids
-    have at least ``min_similarity`` cosine similarity."""
+def links(themes: Sequence[ThemeVector], min_similarity: float) -> list[tuple[int, int, float]]:
+    """Pairs (i, j, similarity), i < j, of themes of one kind in two personas whose
+    centroids have at least ``min_similarity`` cosine similarity."""
     found = []
     for i, a in enumerate(themes):
         for j in range(i + 1, len(themes)):
             b = themes[j]
             if a.persona == b.persona or a.kind != b.kind or not a.centroid.size:
                 continue
+            if b.centroid.shape != a.centroid.shape:
+                continue
             # Rounded: the last bits of a vector depend on its batch neighbours.
-            if (
-                b.centroid.shape == a.centroid.shape
-                and round(float(a.centroid @ b.centroid), 4) >= min_similarity
-            ):
-                found.append((i, j))
+            similarity = round(float(a.centroid @ b.centroid), 4)
+            if similarity >= min_similarity:
+                found.append((i, j, similarity))
     return found
 
 
-def shared_with(
-    themes: Sequence[ThemeVector], pairs: Sequence[tuple[int, int]]
-) -> list[tuple[str, ...]]:
-    """For each theme, the other personas (sorted ids) it is linked to."""
-    others: list[set[str]] = [set() for _ in themes]
-    for i, j in pairs:
-        others[i].add(themes[j].persona)
-        others[j].add(themes[i].persona)
-    return [tuple(sorted(o)) for o in others]
+def groups(count: int, pairs: Sequence[tuple[int, int, float]]) -> list[int]:
+    """A group number per theme, numbered 1, 2, ... in the order of their first
+    theme; 0 for a theme in no group.
 
-
-def groups(count: int, pairs: Sequence[tuple[int, int]]) -> list[int]:
-    """A group number per theme: linked themes (directly or through others) share
-    one, numbered 1, 2, ... in the order of their first theme; 0 for a theme
-    linked to none."""
-    parent = list(range(count))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, j in pairs:
-        parent[max(root(i), root(j))] = min(root(i), root(j))
-    linked = {i for pair in pairs for i in pair}
+    Complete linkage, strongest links first: two groups join only when every theme
+    of one is linked to every theme of the other. Joined through one another
+    (A like B, B like C), six personas' objections once made one "shared" group
+    of which two said nothing alike; and a group never holds two themes of one
+    persona, as two themes of one persona are never linked.
+    """
+    linked = {(i, j) for i, j, _ in pairs}
+    group_of = list(range(count))
+    members: dict[int, list[int]] = {i: [i] for i in range(count)}
+    for i, j, _ in sorted(pairs, key=lambda p: (-p[2], p[0], p[1])):
+        a, b = sorted((group_of[i], group_of[j]))
+        if a == b:
+            continue
+        if all((min(x, y), max(x, y)) in linked for x in members[a] for y in members[b]):
+            for x in members.pop(b):
+                group_of[x] = a
+                members[a].append(x)
     numbers: dict[int, int] = {}
     out = []
     for i in range(count):
-        if i not in linked:
+        if len(members.get(group_of[i], ())) < 2:
             out.append(0)
             continue
-        out.append(numbers.setdefault(root(i), len(numbers) + 1))
+        out.append(numbers.setdefault(group_of[i], len(numbers) + 1))
     return out
+
+
+def shared_with(themes: Sequence[ThemeVector], numbers: Sequence[int]) -> list[tuple[str, ...]]:
+    """For each theme, the other personas (sorted ids) in its group."""
+    personas: dict[int, set[str]] = {}
+    for theme, number in zip(themes, numbers, strict=True):
+        if number:
+            personas.setdefault(number, set()).add(theme.persona)
+    return [
+        tuple(sorted(personas[n] - {t.persona})) if n else ()
+        for t, n in zip(themes, numbers, strict=True)
+    ]
