@@ -475,7 +475,7 @@ def test_store_run_warns_when_the_previous_round_is_old(tmp_path, fake_models):
         app, ["run", str(H1), "--round", "2026-H1", "--out", str(tmp_path / "a"), *args]
     )
     assert first.exit_code == 0, first.output
-    assert f"Round 2026-H1 stored in {db} (1 rounds)" in first.stdout
+    assert f"Round 2026-H1 stored in {db} (1 round)" in first.stdout
     again = runner.invoke(
         app, ["run", str(H1), "--round", "2026-H1", "--out", str(tmp_path / "a"), *args]
     )
@@ -780,8 +780,9 @@ def test_store_rounds_built_before_centred_themes_take_todays_theme_bars():
     assert (new.theme_min_cohesion, new.theme_merge_similarity) == (0.3, 0.3)
 
 
-def test_store_rounds_built_before_the_theme_share_are_rebuilt_without_it():
+def test_store_rounds_built_before_the_theme_share_and_pair_bar_are_rebuilt_without_them():
     from persona_lab.store.forget import settings_of
 
     assert settings_of({"seed": 7}).min_theme_share == 0.0
+    assert settings_of({"seed": 7}).theme_pair_similarity == -1.0
     assert settings_of({"min_theme_share": 0.2}).min_theme_share == 0.2

@@ -221,6 +221,22 @@ def _unit(*xs):
     return v / np.linalg.norm(v)
 
 
+def test_two_statements_make_a_theme_only_when_they_are_close(settings):
+    from persona_lab.synthesize.theme_clusters import close_pairs_only, clusters_of_kind
+
+    def pair_at(cosine):
+        return np.vstack([_unit(1, 0), _unit(cosine, (1 - cosine**2) ** 0.5)])
+
+    vectors = np.vstack([pair_at(0.3), pair_at(0.5), _unit(1, 0), _unit(0, 1), _unit(1, 1)])
+    kept, loose = close_pairs_only([[0, 1], [2, 3], [4, 5, 6]], vectors, 0.4)
+    assert kept == [[2, 3], [4, 5, 6]] and loose == [0, 1]  # a triple is no pair
+    assert close_pairs_only([[0, 1]], vectors, -1.0) == ([[0, 1]], [])
+    # Among a dozen statements or fewer, two alike enough for a theme of more
+    # (theme_min_cohesion 0.25) are a theme: chance pairs need many statements.
+    found, noise = clusters_of_kind([0, 1], pair_at(0.3), "pain", settings)
+    assert [c.members for c in found] == [(0, 1)] and noise == []
+
+
 def test_clusters_that_say_one_thing_merge_and_others_stay_apart():
     from persona_lab.cluster import merge_close
 

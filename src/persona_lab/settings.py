@@ -44,6 +44,7 @@ class Settings:
     theme_join_similarity: float
     theme_min_cohesion: float
     theme_merge_similarity: float
+    theme_pair_similarity: float
     reduce_dimensions: int
     quotes_per_theme: int
     mmr_diversity: float
@@ -154,6 +155,8 @@ def _checked(settings: Settings) -> Settings:
         raise bad("theme_min_cohesion", "must be at least -1 and below 1")
     if not -1 <= settings.theme_merge_similarity <= 1:
         raise bad("theme_merge_similarity", "must be between -1 and 1")
+    if not -1 <= settings.theme_pair_similarity <= 1:
+        raise bad("theme_pair_similarity", "must be between -1 and 1")
     if settings.theme_merge_similarity < settings.theme_min_cohesion:
         # Two cohesive themes merged at a lower bar can make one that is not.
         raise bad(

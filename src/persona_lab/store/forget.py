@@ -85,6 +85,8 @@ def settings_of(recorded: dict[str, Any]) -> Settings:
         known -= set(RAW_COSINE_BARS)
     if "min_theme_share" not in recorded:  # recorded before the setting: no share
         recorded = {**recorded, "min_theme_share": 0.0}
+    if "theme_pair_similarity" not in recorded:  # before it: no bar of its own for pairs
+        recorded = {**recorded, "theme_pair_similarity": -1.0}
     return default_settings().with_overrides(**{k: v for k, v in recorded.items() if k in known})
 
 

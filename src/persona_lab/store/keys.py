@@ -39,6 +39,7 @@ SYNTHESIS_ONLY = frozenset(
         "theme_join_similarity",
         "theme_min_cohesion",
         "theme_merge_similarity",
+        "theme_pair_similarity",
         "reduce_dimensions",
         "quotes_per_theme",
         "mmr_diversity",

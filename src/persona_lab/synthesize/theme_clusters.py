@@ -63,7 +63,23 @@ def clusters_of_kind(
         found += kept
         noise += left
     found = merge_close(found, vectors, settings.theme_merge_similarity)
+    if large:
+        found, loose = close_pairs_only(found, vectors, settings.theme_pair_similarity)
+        noise += loose
     return [Cluster(kind, tuple(members)) for members in found], sorted(noise)
+
+
+def close_pairs_only(
+    found: list[list[int]], vectors: np.ndarray, bar: float
+) -> tuple[list[list[int]], list[int]]:
+    """The clusters without the pairs less similar than ``bar``, and those pairs' members.
+
+    Among many statements (where leaf clusters are pairs and triples) the closest
+    pairs are often alike by chance; among a dozen, a pair is what two people said
+    alike, so this applies to large pools only.
+    """
+    loose = [m for m in found if len(m) == 2 and cohesion(vectors[m]) < bar]
+    return [m for m in found if m not in loose], [i for m in loose for i in m]
 
 
 def _cohesive(
