@@ -260,6 +260,24 @@ def test_render_a_card_without_themes_says_why(round_, settings, tmp_path):
             assert (enough, nothing) == ((True, False) if case == "diverse" else (False, True))
 
 
+def test_render_role_line_lists_every_level_of_a_mixed_persona(round_, settings, tmp_path):
+    persona = next(p for p in round_.personas if not p.emerging and len(p.participants) >= 2)
+    first, second, *rest = persona.participants
+    mixed = dataclasses.replace(
+        persona,
+        participants=(
+            dataclasses.replace(first, seniority="director"),
+            dataclasses.replace(second, seniority="c_level"),
+            *rest,
+        ),
+    )
+    others = tuple(p for p in round_.personas if p is not persona)
+    write_round(dataclasses.replace(round_, personas=(mixed, *others)), tmp_path, settings)
+    card_md = (tmp_path / "personas" / f"{persona.id}.md").read_text("utf-8")
+    card_html = (tmp_path / "personas" / f"{persona.id}.html").read_text("utf-8")
+    assert "C-level, Director" in card_md and "C-level, Director" in card_html
+
+
 def test_render_index_lists_emerging_roles_apart_from_the_personas(round_, settings, tmp_path):
     write_round(round_, tmp_path, settings)
     index = (tmp_path / "index.html").read_text("utf-8")

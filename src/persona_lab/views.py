@@ -18,6 +18,7 @@ from markupsafe import Markup
 from . import charts
 from .diff.continuity import first_name
 from .models import UNKNOWN, Insight, Participant, Persona, Quote, Round, Theme
+from .roles import SENIORITIES
 from .settings import default_settings
 from .synthesize import min_group_size
 
@@ -82,6 +83,13 @@ class Card:
     def levels_known(self) -> int:
         """How many participants have a known seniority (the role line's basis)."""
         return sum(1 for p in self.persona.participants if p.seniority != UNKNOWN)
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        """The known seniorities of the participants, most senior first: a persona of a
+        CFO, a VP and a director is not "C-level", however a tie is broken."""
+        seen = {p.seniority for p in self.persona.participants if p.seniority != UNKNOWN}
+        return tuple(s for s in SENIORITIES if s in seen) + tuple(sorted(seen - set(SENIORITIES)))
 
     def top(self, kind: str) -> tuple[Theme, ...]:
         """The first themes of ``kind``, for the round document's cards."""
