@@ -323,7 +323,8 @@ def test_label_phrases_keep_a_verbs_negation_and_never_list_nouns(blank_nlp):
         [0, 5, 5, 4, 5, 0],
         ["ADP", "NOUN", "PUNCT", "NOUN", "NOUN", "NOUN"],
     )
-    assert not any("," in p for p in phrases(results))
+    found = phrases(results)
+    assert not any("," in p for p in found) and "pen test results" in found
     topics = doc(
         ["for", "complex", ",", "subjective", "topics"],
         [True, False, True, True, False],
@@ -332,6 +333,41 @@ def test_label_phrases_keep_a_verbs_negation_and_never_list_nouns(blank_nlp):
         ["ADP", "ADJ", "PUNCT", "ADJ", "NOUN"],
     )
     assert "complex, subjective topics" in phrases(topics)
+    # Written without an apostrophe, "dont" is "do" + "nt": the phrase keeps both.
+    dont = doc(
+        ["We", "do", "nt", "allow", "local", "passwords"],
+        [True, False, True, True, True, False],
+        ["nsubj", "aux", "neg", "ROOT", "amod", "dobj"],
+        [3, 3, 3, 3, 5, 3],
+        ["PRON", "AUX", "PART", "VERB", "ADJ", "NOUN"],
+    )
+    assert "dont allow local passwords" in phrases(dont)
+    do_not = doc(
+        ["We", "do", "not", "allow", "local", "passwords"],
+        [True, True, True, True, True, False],
+        ["nsubj", "aux", "neg", "ROOT", "amod", "dobj"],
+        [3, 3, 3, 3, 5, 3],
+        ["PRON", "AUX", "PART", "VERB", "ADJ", "NOUN"],
+    )
+    assert "do not allow local passwords" in phrases(do_not)
+    # Negated above the verb ("don't want to lose"), or by its subject ("Nobody
+    # trusts"): no verbatim phrase of the verb keeps it, so there is none.
+    lose = doc(
+        ["We", "do", "n't", "want", "to", "lose", "customer", "data"],
+        [True, False, True, True, True, True, True, False],
+        ["nsubj", "aux", "neg", "ROOT", "aux", "xcomp", "compound", "dobj"],
+        [3, 3, 3, 3, 5, 3, 7, 5],
+        ["PRON", "AUX", "PART", "VERB", "PART", "VERB", "NOUN", "NOUN"],
+    )
+    assert not any("lose" in p for p in phrases(lose)) and "customer data" in phrases(lose)
+    nobody = doc(
+        ["Nobody", "trusts", "the", "forecast", "numbers"],
+        [True, True, True, True, False],
+        ["nsubj", "ROOT", "det", "compound", "dobj"],
+        [1, 1, 4, 4, 1],
+        ["PRON", "VERB", "DET", "NOUN", "NOUN"],
+    )
+    assert not any("trusts" in p for p in phrases(nobody))
 
 
 def test_label_phrases_drop_lead_words_that_only_rate_or_count(blank_nlp):

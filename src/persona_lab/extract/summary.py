@@ -191,26 +191,53 @@ def _text(tokens: list[Token]) -> str:
     return doc[tokens[0].i : tokens[-1].i + 1].text
 
 
-def _lists_nouns(tokens: list[Token]) -> bool:
-    """A comma inside the phrase joins nouns ("legal, pen test results"): two things run
-    together, not one. Commas between adjectives ("complex, subjective topics") stay."""
-    return any(
-        t.text in (",", ";") and not (0 < n < len(tokens) - 1 and tokens[n + 1].pos_ == "ADJ")
-        for n, t in enumerate(tokens)
-    )
+def _after_list(tokens: list[Token]) -> list[Token]:
+    """A chunk whose comma joins nouns ("legal, pen test results") runs two things
+    together: its last item ("pen test results") is the phrase. Commas between
+    adjectives ("complex, subjective topics") describe one thing and stay."""
+    for n in range(len(tokens) - 2, -1, -1):
+        if tokens[n].text in (",", ";") and tokens[n + 1].pos_ != "ADJ":
+            return _trimmed(tokens[n + 1 :])
+    return tokens
+
+
+NEGATIVE_SUBJECTS = {"nobody", "noone", "none", "nothing", "neither"}
+
+
+def _negated_above(verb: Token) -> bool:
+    """The verb sits under a negated verb ("we don't want to lose data") or has a
+    negative subject ("nobody trusts the numbers"): no phrase of its own keeps that."""
+    if any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in NEGATIVE_SUBJECTS for c in verb.children
+    ):
+        return True
+    head = verb
+    while head.dep_ in ("xcomp", "ccomp") and head.head is not head:
+        head = head.head
+        if any(c.dep_ == "neg" for c in head.children):
+            return True
+    return False
 
 
 def _verb_start(verb: Token) -> Token | None:
     """Where a verb's phrase must start to keep its negation: "don't allow local
-    passwords", not "allow local passwords", which says the opposite. None when the
-    negation is not next to the verb (only its modal and adverbs between), so no
-    verbatim phrase can keep it; the verb itself when it is not negated."""
+    passwords", not "allow local passwords", which says the opposite. None when no
+    verbatim phrase can keep the negation (it is not next to the verb, only its modal
+    and adverbs between, or it belongs to a verb above); the verb itself when it is
+    not negated."""
+    if _negated_above(verb):
+        return None
     negations = [c for c in verb.children if c.dep_ == "neg" and c.i < verb.i]
     if not negations:
         return verb
     start = min(negations, key=lambda t: t.i)
-    if start.lower_.startswith(("n't", "n’t")) and start.i > 0:
-        start = verb.doc[start.i - 1]  # the clitic's auxiliary: "do" of "don't"
+    before = verb.doc[start.i - 1] if start.i > 0 else None
+    attached = before is not None and not before.whitespace_  # "do|n't", "ca|nt", "can|not"
+    if before is not None and before.head == verb and before.dep_ == "aux":
+        if attached or start.lower_ == "not":  # "don't allow", "do not allow"
+            start = before
+    elif attached:
+        return None
     between = verb.doc[start.i : verb.i]
     if all(t.head == verb and t.dep_ in ("neg", "aux", "advmod") for t in between):
         return start
@@ -226,7 +253,7 @@ def phrases(sentence: Span, *, max_words: int = 6) -> tuple[str, ...]:
     except ValueError:  # no parser: noun_chunks needs dependencies
         chunks = []
     for chunk in chunks:
-        tokens = _trimmed(list(chunk))
+        tokens = _after_list(_trimmed(list(chunk)))
         if not tokens or len(tokens) > max_words or tokens[-1].lower_ in WEAK_HEADS:
             continue
         if tokens[-1].lower_ in KIND_HEADS and not any(
@@ -236,8 +263,6 @@ def phrases(sentence: Span, *, max_words: int = 6) -> tuple[str, ...]:
         if all(t.is_stop for t in tokens) or _after_hyphen(tokens[0]):
             continue
         if any(t.is_quote or t.text in QUOTES for t in tokens):  # cut out of its quotes
-            continue
-        if _lists_nouns(tokens):
             continue
         # A verb with this chunk as its object: "pulling numbers", "trust the number".
         head = chunk.root.head
@@ -252,7 +277,10 @@ def phrases(sentence: Span, *, max_words: int = 6) -> tuple[str, ...]:
             verb_on = _trimmed(list(sentence.doc[head.i : chunk.end]))
             span = list(sentence.doc[start.i : head.i]) + verb_on
             quoted = any(t.is_quote or t.text in QUOTES for t in span)
-            if verb_on and len(span) <= max_words and verb_on[0].pos_ == "VERB" and not quoted:
+            # Words as written: "don't" is one word of two tokens.
+            short = bool(span) and len(_text(span).split()) <= max_words
+            listed = any(t.text in (",", ";") for t in span)
+            if verb_on and short and verb_on[0].pos_ == "VERB" and not quoted and not listed:
                 found.append(_text(span))
         found.append(_text(tokens))
     if not found:
