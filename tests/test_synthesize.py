@@ -237,6 +237,24 @@ def test_two_statements_make_a_theme_only_when_they_are_close(settings):
     assert [c.members for c in found] == [(0, 1)] and noise == []
 
 
+def test_among_many_statements_a_loose_pair_is_no_theme(settings, monkeypatch):
+    from persona_lab.synthesize import theme_clusters
+
+    # 34 statements: a loose pair (cosine 0.3), a close pair (0.5), and 30 alone, as
+    # HDBSCAN is made to find them; the vectors are far apart otherwise.
+    vectors = np.eye(40)[:34].copy()
+    vectors[1] = 0.3 * vectors[0] + (1 - 0.3**2) ** 0.5 * vectors[1]
+    vectors[3] = 0.5 * vectors[2] + (1 - 0.5**2) ** 0.5 * vectors[3]
+    labels = np.array([0, 0, 1, 1] + [-1] * 30)
+    monkeypatch.setattr(theme_clusters, "cluster_labels", lambda rows, **_: labels)
+    monkeypatch.setattr(theme_clusters, "attach_noise", lambda rows, found, bar: found)
+    found, noise = theme_clusters.clusters_of_kind(list(range(34)), vectors, "pain", settings)
+    assert [c.members for c in found] == [(2, 3)] and noise[:2] == [0, 1]
+    no_bar = dataclasses.replace(settings, theme_pair_similarity=-1.0)
+    found, _ = theme_clusters.clusters_of_kind(list(range(34)), vectors, "pain", no_bar)
+    assert [c.members for c in found] == [(0, 1), (2, 3)]
+
+
 def test_clusters_that_say_one_thing_merge_and_others_stay_apart():
     from persona_lab.cluster import merge_close
 
@@ -666,9 +684,9 @@ def test_themes_that_mean_the_same_are_marked_shared_between_personas():
     assert [(i, j) for i, j, _ in pairs] == [(0, 1), (1, 4)]
     # 0 and 4 are both like 1 but, of one persona, never linked to each other: 1 joins
     # the closer of the two (cosine 0.9987 against 0.995), and 0 stays in no group.
-    numbers = groups(len(themes), pairs)
-    assert numbers == [0, 1, 0, 0, 1]
-    assert shared_with(themes, numbers) == [(), ("sales",), (), (), ("finance",)]
+    assert groups(len(themes), pairs) == [0, 1, 0, 0, 1]
+    # Still said by finance too, though in no group: the card says so.
+    assert shared_with(themes, pairs) == [("finance",), ("sales",), (), (), ("finance",)]
     assert links(themes, 0.999) == [] and groups(5, []) == [0] * 5
     # A chain is no group: a like b and b like c, but a unlike c.
     chain = [
@@ -676,9 +694,9 @@ def test_themes_that_mean_the_same_are_marked_shared_between_personas():
         ThemeVector("finance", "pain", unit(1, 0.6, 0)),  # 0.86 to sales, 0.94 to ops
         ThemeVector("ops", "pain", unit(1, 1.2, 0)),  # 0.64 to sales
     ]
-    numbers = groups(3, links(chain, 0.85))
-    assert numbers == [0, 1, 1]
-    assert shared_with(chain, numbers) == [(), ("ops",), ("finance",)]
+    chain_pairs = links(chain, 0.85)
+    assert groups(3, chain_pairs) == [0, 1, 1]
+    assert shared_with(chain, chain_pairs) == [("finance",), ("ops", "sales"), ("finance",)]
     # Two separate topics shared by the same two personas are two groups.
     two = [
         ThemeVector("sales", "pain", unit(1, 0, 0)),

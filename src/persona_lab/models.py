@@ -222,7 +222,8 @@ class Theme:
     quotes: tuple[Quote, ...]
     insights: tuple[Insight, ...] = field(default=(), repr=False)
     # Ids of the round's other personas with a theme of this kind that says the same,
-    # and a number the themes so linked (directly or through others) share; 0: none.
+    # and a number shared by a group of such themes every two of which say the same
+    # (the round document's "Said across personas"); 0: in no group.
     shared_with: tuple[str, ...] = ()
     shared_group: int = 0
 

@@ -80,19 +80,20 @@ def _mark_shared(
     vectors: np.ndarray,
     min_similarity: float,
 ) -> list[Persona]:
-    """The personas with each theme's ``shared_group`` (themes of one kind in several
-    personas, every two of them saying the same, share a number) and ``shared_with``
-    (the other personas in its group); emerging roles are left out."""
+    """The personas with each theme's ``shared_with`` (the other full personas with a
+    theme of its kind saying the same) and ``shared_group`` (themes of one kind in
+    several personas, every two of them saying the same, share a number); emerging
+    roles are left out."""
     placed = [(n, t) for n, p in enumerate(personas) if not p.emerging for t in p.themes]
     entries = [
         ThemeVector(personas[n].id, t.kind, centroid(vectors[list(theme_rows[id(t)])]))
         for n, t in placed
     ]
-    numbers = groups(len(entries), links(entries, min_similarity))
+    pairs = links(entries, min_similarity)
     marks = {
         id(t): (others, number)
         for (_, t), others, number in zip(
-            placed, shared_with(entries, numbers), numbers, strict=True
+            placed, shared_with(entries, pairs), groups(len(entries), pairs), strict=True
         )
     }
     return [

@@ -1,7 +1,7 @@
 """Themes that several personas share: what sets a persona apart is what the
 others do not say. Two themes of the same kind in two personas are the same
 theme when the centroids of their statements' vectors are close; a group of such
-themes is one where every two are."""
+themes (the round document's "Said across personas") is one where every two are."""
 
 from __future__ import annotations
 
@@ -69,13 +69,16 @@ def groups(count: int, pairs: Sequence[tuple[int, int, float]]) -> list[int]:
     return out
 
 
-def shared_with(themes: Sequence[ThemeVector], numbers: Sequence[int]) -> list[tuple[str, ...]]:
-    """For each theme, the other personas (sorted ids) in its group."""
-    personas: dict[int, set[str]] = {}
-    for theme, number in zip(themes, numbers, strict=True):
-        if number:
-            personas.setdefault(number, set()).add(theme.persona)
-    return [
-        tuple(sorted(personas[n] - {t.persona})) if n else ()
-        for t, n in zip(themes, numbers, strict=True)
-    ]
+def shared_with(
+    themes: Sequence[ThemeVector], pairs: Sequence[tuple[int, int, float]]
+) -> list[tuple[str, ...]]:
+    """For each theme, the other personas (sorted ids) with a theme it is linked to.
+
+    Directly linked, not through the groups: a theme like one of a group but not
+    like all of it is in no group, and is still said by that other persona too.
+    """
+    others: list[set[str]] = [set() for _ in themes]
+    for i, j, _ in pairs:
+        others[i].add(themes[j].persona)
+        others[j].add(themes[i].persona)
+    return [tuple(sorted(o)) for o in others]

@@ -78,7 +78,8 @@ def close_pairs_only(
     pairs are often alike by chance; among a dozen, a pair is what two people said
     alike, so this applies to large pools only.
     """
-    loose = [m for m in found if len(m) == 2 and cohesion(vectors[m]) < bar]
+    # Rounded: a vector's last bits depend on its batch neighbours.
+    loose = [m for m in found if len(m) == 2 and round(cohesion(vectors[m]), 6) < bar]
     return [m for m in found if m not in loose], [i for m in loose for i in m]
 
 
