@@ -476,6 +476,14 @@ def test_store_run_warns_when_the_previous_round_is_old(tmp_path, fake_models):
     )
     assert first.exit_code == 0, first.output
     assert f"Round 2026-H1 stored in {db} (1 round)" in first.stdout
+    # The run line counts the personas listed below it, emerging roles apart.
+    listed = [line for line in first.stdout.splitlines() if line.startswith("  ")]
+    emerging = sum("(emerging" in line for line in listed)
+    run_line = next(line for line in first.stdout.splitlines() if " read, " in line)
+    full = f"{len(listed) - emerging} persona" + ("" if len(listed) - emerging == 1 else "s")
+    ending = f"{full} and {emerging} emerging role" if emerging else full
+    assert run_line.endswith((ending, ending + "s"))
+    assert "persona" in run_line and len(listed) >= 1
     again = runner.invoke(
         app, ["run", str(H1), "--round", "2026-H1", "--out", str(tmp_path / "a"), *args]
     )

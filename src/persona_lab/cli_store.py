@@ -24,6 +24,7 @@ from .cli import (
     _count,
     _err,
     _handled,
+    _personas_and_emerging,
     _progress,
     _settings,
     app,
@@ -164,7 +165,7 @@ def show_command(
         typer.echo(
             f"{result.name} ({result.generated_at}): {_count(len(result.transcripts), 'file')}, "
             f"{_count(len(result.participants), 'participant')}, "
-            f"{_count(len(result.personas), 'persona')}"
+            f"{_personas_and_emerging(result.personas)}"
         )
         typer.echo(f"Open {out / 'index.html'}")
 
@@ -256,7 +257,7 @@ def refresh_command(
         typer.echo(
             f"{_count(len(result.transcripts), 'file')} read, {len(result.skipped)} skipped; "
             f"{_count(len(result.participants), 'participant')}, "
-            f"{_count(len(result.personas), 'persona')}"
+            f"{_personas_and_emerging(result.personas)}"
         )
         report_stored(_db(db), result, stamp)
         with open_store(_db(db)) as store:

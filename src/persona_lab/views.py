@@ -18,9 +18,12 @@ from markupsafe import Markup
 from . import charts
 from .diff.continuity import first_name
 from .models import UNKNOWN, Insight, Participant, Persona, Quote, Round, Theme
-from .roles import SENIORITIES
+from .roles import INDIVIDUAL
 from .settings import default_settings
 from .synthesize import min_group_size
+
+# Most senior first, for role lines that list several levels.
+LEVEL_ORDER = ("c_level", "founder", "vp", "director", "head", "manager", "lead", INDIVIDUAL)
 
 KIND_ORDER = ("pain", "goal", "objection")
 TOP_THEMES = 3  # per kind, on the round document's cards
@@ -85,11 +88,13 @@ class Card:
         return sum(1 for p in self.persona.participants if p.seniority != UNKNOWN)
 
     @property
-    def levels(self) -> tuple[str, ...]:
-        """The known seniorities of the participants, most senior first: a persona of a
-        CFO, a VP and a director is not "C-level", however a tie is broken."""
-        seen = {p.seniority for p in self.persona.participants if p.seniority != UNKNOWN}
-        return tuple(s for s in SENIORITIES if s in seen) + tuple(sorted(seen - set(SENIORITIES)))
+    def levels(self) -> tuple[tuple[str, int], ...]:
+        """The known seniorities of the participants with how many hold each, most
+        senior first: a persona of a CFO, a VP and a director is not "C-level",
+        however a tie is broken."""
+        seen = Counter(p.seniority for p in self.persona.participants if p.seniority != UNKNOWN)
+        order = {s: n for n, s in enumerate(LEVEL_ORDER)}
+        return tuple(sorted(seen.items(), key=lambda item: (order.get(item[0], 99), item[0])))
 
     def top(self, kind: str) -> tuple[Theme, ...]:
         """The first themes of ``kind``, for the round document's cards."""
