@@ -279,95 +279,94 @@ def test_further_kinds_ignore_their_cue_words_in_other_senses(blank_nlp, setting
     assert not kinds & {"decision", "metric", "trigger", "channel"}, kinds
 
 
-def test_label_phrases_keep_a_verbs_negation_and_never_list_nouns(blank_nlp):
+def _parsed(vocab, spec: str):
+    """A hand-parsed sentence from "word:POS:dep:head ..." (head: a token index; a
+    word written "+nt" is attached to the one before, as in "dont")."""
     from spacy.tokens import Doc
 
+    rows = [item.split(":") for item in spec.split()]
+    words = [w.lstrip("+") for w, *_ in rows]
+    spaces = [not (n + 1 < len(rows) and rows[n + 1][0].startswith("+")) for n in range(len(rows))]
+    spaces[-1] = False
+    return Doc(
+        vocab,
+        words=words,
+        spaces=spaces,
+        pos=[r[1] for r in rows],
+        deps=[r[2] for r in rows],
+        heads=[int(r[3]) for r in rows],
+    )[:]
+
+
+NEGATION_AND_LISTS = [
+    # "we don't allow local passwords": "allow local passwords" says the opposite.
+    (
+        "we:PRON:nsubj:3 do:AUX:aux:3 +n't:PART:neg:3 allow:VERB:ROOT:3 local:ADJ:amod:5"
+        " passwords:NOUN:dobj:3",
+        "don't allow local passwords",
+        "allow local passwords",
+    ),
+    # Written without an apostrophe, "dont" is "do" + "nt": the phrase keeps both.
+    (
+        "We:PRON:nsubj:3 do:AUX:aux:3 +nt:PART:neg:3 allow:VERB:ROOT:3 local:ADJ:amod:5"
+        " passwords:NOUN:dobj:3",
+        "dont allow local passwords",
+        "nt allow local passwords",
+    ),
+    (
+        "We:PRON:nsubj:3 do:AUX:aux:3 not:PART:neg:3 allow:VERB:ROOT:3 local:ADJ:amod:5"
+        " passwords:NOUN:dobj:3",
+        "do not allow local passwords",
+        "not allow local passwords",
+    ),
+    (
+        "I:PRON:nsubj:4 could:AUX:aux:4 never:ADV:neg:4 fully:ADV:advmod:4 trust:VERB:ROOT:4"
+        " the:DET:det:6 AI:PROPN:dobj:4",
+        "never fully trust the AI",
+        "trust the AI",
+    ),
+    # A negation the verbatim phrase cannot keep next to the verb: no verb phrase.
+    (
+        "never:ADV:neg:2 we:PRON:nsubj:2 allow:VERB:ROOT:2 local:ADJ:amod:4 passwords:NOUN:dobj:2",
+        "local passwords",
+        "allow local passwords",
+    ),
+    # Negated above the verb ("don't want to lose") or by its subject ("Nobody trusts").
+    (
+        "We:PRON:nsubj:3 do:AUX:aux:3 +n't:PART:neg:3 want:VERB:ROOT:3 to:PART:aux:5"
+        " lose:VERB:xcomp:3 customer:NOUN:compound:7 data:NOUN:dobj:5",
+        "customer data",
+        "lose customer data",
+    ),
+    (
+        "Nobody:PRON:nsubj:1 trusts:VERB:ROOT:1 the:DET:det:4 forecast:NOUN:compound:4"
+        " numbers:NOUN:dobj:1",
+        "forecast numbers",
+        "trusts the forecast numbers",
+    ),
+    # "legal, pen test results" runs two things together: its last item is the phrase;
+    # "complex, subjective topics" is one thing described twice.
+    (
+        "with:ADP:ROOT:0 legal:NOUN:amod:5 +,:PUNCT:punct:5 pen:NOUN:compound:4"
+        " test:NOUN:compound:5 results:NOUN:pobj:0",
+        "pen test results",
+        "legal, pen test results",
+    ),
+    (
+        "for:ADP:ROOT:0 complex:ADJ:amod:4 +,:PUNCT:punct:4 subjective:ADJ:amod:4"
+        " topics:NOUN:pobj:0",
+        "complex, subjective topics",
+        "subjective topics",
+    ),
+]
+
+
+@pytest.mark.parametrize(("spec", "kept", "never"), NEGATION_AND_LISTS)
+def test_label_phrases_keep_a_verbs_negation_and_never_list_nouns(blank_nlp, spec, kept, never):
     from persona_lab.extract.summary import phrases
 
-    def doc(words, spaces, deps, heads, pos):
-        return Doc(blank_nlp.vocab, words=words, spaces=spaces, deps=deps, heads=heads, pos=pos)[:]
-
-    # "we don't allow local passwords": "allow local passwords" says the opposite.
-    passwords = doc(
-        ["we", "do", "n't", "allow", "local", "passwords"],
-        [True, False, True, True, True, False],
-        ["nsubj", "aux", "neg", "ROOT", "amod", "dobj"],
-        [3, 3, 3, 3, 5, 3],
-        ["PRON", "AUX", "PART", "VERB", "ADJ", "NOUN"],
-    )
-    found = phrases(passwords)
-    assert "don't allow local passwords" in found and "allow local passwords" not in found
-    # A negation the verbatim phrase cannot keep next to the verb: no verb phrase at all.
-    far = doc(
-        ["never", "we", "allow", "local", "passwords"],
-        [True, True, True, True, False],
-        ["neg", "nsubj", "ROOT", "amod", "dobj"],
-        [2, 2, 2, 4, 2],
-        ["ADV", "PRON", "VERB", "ADJ", "NOUN"],
-    )
-    assert not any("allow" in p for p in phrases(far))
-    trust = doc(
-        ["I", "could", "never", "fully", "trust", "the", "AI"],
-        [True] * 6 + [False],
-        ["nsubj", "aux", "neg", "advmod", "ROOT", "det", "dobj"],
-        [4, 4, 4, 4, 4, 6, 4],
-        ["PRON", "AUX", "ADV", "ADV", "VERB", "DET", "PROPN"],
-    )
-    assert "never fully trust the AI" in phrases(trust)
-    # "legal, pen test results" is two things run together; "complex, subjective
-    # topics" is one thing described twice.
-    results = doc(
-        ["with", "legal", ",", "pen", "test", "results"],
-        [True, False, True, True, True, False],
-        ["ROOT", "amod", "punct", "compound", "compound", "pobj"],
-        [0, 5, 5, 4, 5, 0],
-        ["ADP", "NOUN", "PUNCT", "NOUN", "NOUN", "NOUN"],
-    )
-    found = phrases(results)
-    assert not any("," in p for p in found) and "pen test results" in found
-    topics = doc(
-        ["for", "complex", ",", "subjective", "topics"],
-        [True, False, True, True, False],
-        ["ROOT", "amod", "punct", "amod", "pobj"],
-        [0, 4, 4, 4, 0],
-        ["ADP", "ADJ", "PUNCT", "ADJ", "NOUN"],
-    )
-    assert "complex, subjective topics" in phrases(topics)
-    # Written without an apostrophe, "dont" is "do" + "nt": the phrase keeps both.
-    dont = doc(
-        ["We", "do", "nt", "allow", "local", "passwords"],
-        [True, False, True, True, True, False],
-        ["nsubj", "aux", "neg", "ROOT", "amod", "dobj"],
-        [3, 3, 3, 3, 5, 3],
-        ["PRON", "AUX", "PART", "VERB", "ADJ", "NOUN"],
-    )
-    assert "dont allow local passwords" in phrases(dont)
-    do_not = doc(
-        ["We", "do", "not", "allow", "local", "passwords"],
-        [True, True, True, True, True, False],
-        ["nsubj", "aux", "neg", "ROOT", "amod", "dobj"],
-        [3, 3, 3, 3, 5, 3],
-        ["PRON", "AUX", "PART", "VERB", "ADJ", "NOUN"],
-    )
-    assert "do not allow local passwords" in phrases(do_not)
-    # Negated above the verb ("don't want to lose"), or by its subject ("Nobody
-    # trusts"): no verbatim phrase of the verb keeps it, so there is none.
-    lose = doc(
-        ["We", "do", "n't", "want", "to", "lose", "customer", "data"],
-        [True, False, True, True, True, True, True, False],
-        ["nsubj", "aux", "neg", "ROOT", "aux", "xcomp", "compound", "dobj"],
-        [3, 3, 3, 3, 5, 3, 7, 5],
-        ["PRON", "AUX", "PART", "VERB", "PART", "VERB", "NOUN", "NOUN"],
-    )
-    assert not any("lose" in p for p in phrases(lose)) and "customer data" in phrases(lose)
-    nobody = doc(
-        ["Nobody", "trusts", "the", "forecast", "numbers"],
-        [True, True, True, True, False],
-        ["nsubj", "ROOT", "det", "compound", "dobj"],
-        [1, 1, 4, 4, 1],
-        ["PRON", "VERB", "DET", "NOUN", "NOUN"],
-    )
-    assert not any("trusts" in p for p in phrases(nobody))
+    found = phrases(_parsed(blank_nlp.vocab, spec))
+    assert kept in found and never not in found
 
 
 def test_label_phrases_drop_lead_words_that_only_rate_or_count(blank_nlp):
