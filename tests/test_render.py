@@ -303,6 +303,9 @@ def test_render_index_shows_sources_skipped_and_method(round_, settings, tmp_pat
         assert participant.name in index and str(participant.company) in index
     assert "interviews/empty.txt" in index and str(escape(errors.EMPTY_FILE)) in index
     assert FakeEmbedder.name in index and "min_participants" in index
+    themed = sum(len(t.insights) for p in round_.personas for t in p.themes)
+    assert 0 < themed < len(round_.insights)
+    assert f"{len(round_.insights)}</b><span>statements extracted, {themed} in a theme" in index
     assert "<svg" not in index  # the card lists its themes; the chart is on the persona page
     for persona in round_.personas:
         card = (tmp_path / "personas" / f"{persona.id}.html").read_text("utf-8")

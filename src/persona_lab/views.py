@@ -310,6 +310,7 @@ def document_context(round_: Round, cards: Sequence[Card]) -> dict[str, Any]:
             "personas": len(round_.personas),
             "emerging": sum(1 for p in round_.personas if p.emerging),
             "unthemed": sum(len(card.persona.unthemed) for card in cards),
+            "themed": sum(t.mentions for card in cards for t in card.persona.themes),
             "unassigned": len(round_.unassigned),
             "without_persona": len(participants)
             - len({m.id for card in cards for m in card.persona.participants}),
