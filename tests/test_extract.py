@@ -361,7 +361,31 @@ NEGATION_AND_LISTS = [
 ]
 
 
-@pytest.mark.parametrize(("spec", "kept", "never"), NEGATION_AND_LISTS)
+DOERS = [
+    # Whose doing it is: "students using AI", not only "using AI" or "students".
+    (
+        "concerns:NOUN:ROOT:0 about:ADP:prep:0 my:PRON:poss:3 students:NOUN:pobj:1"
+        " using:VERB:acl:3 AI:PROPN:dobj:4",
+        "students using AI",
+        "my students using AI",
+    ),
+    # An object that names nothing ("using it") or a span of time ("hours chasing
+    # leads") makes no such phrase.
+    (
+        "worried:ADJ:ROOT:0 about:ADP:prep:0 students:NOUN:pobj:1 using:VERB:acl:2 it:PRON:dobj:3",
+        "students",
+        "students using it",
+    ),
+    (
+        "reps:NOUN:nsubj:1 spend:VERB:ROOT:1 hours:NOUN:dobj:1 chasing:VERB:acl:2"
+        " bad:ADJ:amod:5 leads:NOUN:dobj:3",
+        "chasing bad leads",
+        "hours chasing bad leads",
+    ),
+]
+
+
+@pytest.mark.parametrize(("spec", "kept", "never"), NEGATION_AND_LISTS + DOERS)
 def test_label_phrases_keep_a_verbs_negation_and_never_list_nouns(blank_nlp, spec, kept, never):
     from persona_lab.extract.summary import phrases
 

@@ -244,6 +244,51 @@ def _verb_start(verb: Token) -> Token | None:
     return None
 
 
+TIME_NOUNS = {
+    "hour",
+    "hours",
+    "minute",
+    "minutes",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
+}
+
+
+def _doers(sentence: Span, max_words: int) -> list[str]:
+    """Who does what, as a noun with its "-ing" clause: "students using AI" from "my
+    students using AI", "reps sandbagging the forecast". The verb alone ("using AI")
+    would drop whose doing it is, which is often the point."""
+    out = []
+    doc = sentence.doc
+    for verb in sentence:
+        noun = verb.head
+        if not (
+            verb.dep_ == "acl"
+            and (verb.tag_ == "VBG" or (not verb.tag_ and verb.lower_.endswith("ing")))
+            and noun.pos_ in ("NOUN", "PROPN")
+            and noun.i == verb.i - 1
+            and noun.lower_ not in WEAK_HEADS | TIME_NOUNS
+            and _verb_start(verb) is verb
+        ):
+            continue
+        # "students using it" names nothing: the object must be said.
+        objects = [c for c in verb.children if c.dep_ == "dobj" and c.pos_ != "PRON"]
+        if not objects:
+            continue
+        left = [t for t in noun.lefts if t.dep_ in ("compound", "amod") and t.i == noun.i - 1]
+        start = left[0].i if left else noun.i
+        span = list(doc[start : objects[0].i + 1])
+        words = len(_text(span).split())
+        odd = any(t.is_quote or t.text in QUOTES or t.is_punct for t in span)
+        if 3 <= words <= max_words and not odd:
+            out.append(_text(span))
+    return out
+
+
 def phrases(sentence: Span, *, max_words: int = 6) -> tuple[str, ...]:
     """Candidate label phrases of a sentence, most specific first, without repeats."""
     found: list[str] = []
@@ -283,6 +328,7 @@ def phrases(sentence: Span, *, max_words: int = 6) -> tuple[str, ...]:
             if verb_on and short and verb_on[0].pos_ == "VERB" and not quoted and not listed:
                 found.append(_text(span))
         found.append(_text(tokens))
+    found.extend(_doers(sentence, max_words))
     if not found:
         # No chunk names anything: its nouns may. A lone verb or adjective ("start",
         # "useful") or a word that restates the kind ("concern") names no theme.
