@@ -311,13 +311,12 @@ def phrases(sentence: Span, *, max_words: int = 6) -> tuple[str, ...]:
             continue
         # A verb with this chunk as its object: "pulling numbers", "trust the number".
         head = chunk.root.head
-        start = _verb_start(head)
         if (
             chunk.root.dep_ in ("dobj", "pobj")
             and head.pos_ == "VERB"
             and head.i < chunk.start
             and head.lemma_.lower() not in LIGHT_VERBS
-            and start is not None
+            and (start := _verb_start(head)) is not None
         ):
             verb_on = _trimmed(list(sentence.doc[head.i : chunk.end]))
             span = list(sentence.doc[start.i : head.i]) + verb_on
