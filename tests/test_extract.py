@@ -358,6 +358,19 @@ NEGATION_AND_LISTS = [
         "complex, subjective topics",
         "subjective topics",
     ),
+    # "I am almost positive AI has a soul": "positive" is said of the speaker, not of AI.
+    (
+        "I:PRON:nsubj:1 am:AUX:ROOT:1 almost:ADV:advmod:3 positive:ADJ:amod:4"
+        " AI:PROPN:nsubj:5 has:VERB:ccomp:1 a:DET:det:7 soul:NOUN:dobj:5",
+        "AI",
+        "positive AI",
+    ),
+    # Where the adjective does describe the subject, it stays.
+    (
+        "The:DET:det:2 new:ADJ:amod:2 model:NOUN:nsubj:3 is:AUX:ROOT:3 slow:ADJ:acomp:3",
+        "new model",
+        "model",
+    ),
 ]
 
 

@@ -202,6 +202,28 @@ def _after_list(tokens: list[Token]) -> list[Token]:
 
 
 NEGATIVE_SUBJECTS = {"nobody", "noone", "none", "nothing", "neither"}
+BE_FORMS = {"am", "is", "are", "was", "were", "'m", "'re", "'s", "m", "re"}
+
+
+def _predicate_cut(chunk: Span, tokens: list[Token]) -> list[Token]:
+    """"I am almost positive AI has a soul": the parser reads "almost positive AI" as
+    one chunk, but "almost positive" is what the speaker is, said of the clause that
+    follows. A chunk right after "am"/"is" that is the subject of that verb's clause
+    loses the words describing the speaker."""
+    doc = chunk.doc
+    root = chunk.root
+    before = doc[chunk.start - 1] if chunk.start > 0 else None
+    if (
+        before is None
+        or before.lower_ not in BE_FORMS
+        or root.dep_ != "nsubj"
+        or root.head.dep_ != "ccomp"
+        or root.head.head.i != before.i
+    ):
+        return tokens
+    while tokens and tokens[0].pos_ in ("ADJ", "ADV") and tokens[0].i < root.i:
+        tokens = tokens[1:]
+    return tokens
 
 
 def _negated_above(verb: Token) -> bool:
@@ -298,7 +320,7 @@ def phrases(sentence: Span, *, max_words: int = 6) -> tuple[str, ...]:
     except ValueError:  # no parser: noun_chunks needs dependencies
         chunks = []
     for chunk in chunks:
-        tokens = _after_list(_trimmed(list(chunk)))
+        tokens = _after_list(_trimmed(_predicate_cut(chunk, list(chunk))))
         if not tokens or len(tokens) > max_words or tokens[-1].lower_ in WEAK_HEADS:
             continue
         if tokens[-1].lower_ in KIND_HEADS and not any(
