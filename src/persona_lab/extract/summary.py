@@ -206,10 +206,11 @@ BE_FORMS = {"am", "is", "are", "was", "were", "'m", "'re", "'s", "m", "re"}
 
 
 def _predicate_cut(chunk: Span, tokens: list[Token]) -> list[Token]:
-    """"I am almost positive AI has a soul": the parser reads "almost positive AI" as
-    one chunk, but "almost positive" is what the speaker is, said of the clause that
-    follows. A chunk right after "am"/"is" that is the subject of that verb's clause
-    loses the words describing the speaker."""
+    """A chunk that runs a speaker's state into the subject after it ("I am almost
+    positive AI has a soul": the parser reads "almost positive AI"); "almost
+    positive" is what the speaker is, said of the clause that follows. A chunk right
+    after "am" or "is" that is the subject of that verb's clause loses the words
+    describing the speaker."""
     doc = chunk.doc
     root = chunk.root
     before = doc[chunk.start - 1] if chunk.start > 0 else None
