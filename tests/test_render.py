@@ -807,3 +807,24 @@ def test_an_emerging_role_without_themes_says_so_in_its_row(round_, settings, tm
     index = (tmp_path / "silent" / "index.html").read_text("utf-8")
     row = index.split('<h2 id="emerging">')[1].split(f'href="personas/{bare.id}.html"')[1]
     assert "No pain, goal or objection found" in row.split("</tr>")[0]
+
+
+def test_a_participant_without_a_title_says_why_they_are_in_the_persona(round_, settings, tmp_path):
+    sales = next(p for p in round_.personas if p.id == "sales")
+    untitled = dataclasses.replace(
+        sales.participants[0], title=None, role_source="sales from their words (quota ×3)"
+    )
+    people = (untitled, *sales.participants[1:])
+    round_ = dataclasses.replace(
+        round_,
+        personas=tuple(
+            dataclasses.replace(p, participants=people) if p.id == "sales" else p
+            for p in round_.personas
+        ),
+    )
+    write_round(round_, tmp_path, settings)
+    reason = "title not known; sales from their words (quota ×3)"
+    assert reason in (tmp_path / "personas" / "sales.md").read_text("utf-8")
+    assert reason in (tmp_path / "personas" / "sales.html").read_text("utf-8")
+    titled = sales.participants[1].title
+    assert titled and f"{titled}; " not in (tmp_path / "personas" / "sales.md").read_text("utf-8")
