@@ -839,3 +839,14 @@ def test_a_shared_title_names_the_persona_in_title_case():
     assert role_label(tutors, "education", "practitioner", config) == "Teacher/Tutor"
     devs = [person(1, "senior iOS developer"), person(2, "senior iOS developer")]
     assert role_label(devs, "engineering", "practitioner", config) == "Senior iOS Developer"
+
+
+def test_a_label_from_the_central_quote_is_whole_or_marked_as_cut():
+    from persona_lab.synthesize.themes import as_label
+
+    assert as_label("I would actually like to use more of it.") == (
+        "I would actually like to use more of it"
+    )
+    assert as_label("I hope the school lets us try the new tools with our older students.") == (
+        "I hope the school lets us …"
+    )

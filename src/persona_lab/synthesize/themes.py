@@ -132,7 +132,7 @@ def label_choices(
     """
     ranked = _candidates(members, insights, central, counts, stats)
     said = insights[central]
-    fallback = said.summary or " ".join(said.text.split()[:6])
+    fallback = said.summary or as_label(said.text)
     if embed is None or center is None:
         plain = ranked or _any_phrase(members, insights, stats)
         return [t for _, t in plain] + [fallback]
@@ -166,6 +166,20 @@ def label_choices(
     )
     chosen = [shortlist[n][1] for n in order]
     return chosen + [t for _, t in ranked if t not in chosen] + [fallback]
+
+
+SHORT_QUOTE_LABEL = 10  # words: a quote this short is its own label
+
+
+def as_label(text: str) -> str:
+    """The central quote as a label, when none of the theme's phrases names it: whole
+    when short ("I would actually like to use more of it"), else its first words
+    marked as cut, never a fragment that reads as a whole ("I would actually like
+    to use")."""
+    words = text.split()
+    if len(words) <= SHORT_QUOTE_LABEL:
+        return " ".join(words).rstrip(".!?;:,")
+    return " ".join(words[:6]).rstrip(".!?;:,") + " …"
 
 
 def _any_phrase(
