@@ -212,8 +212,8 @@ def test_render_every_quote_is_on_its_card_with_file_and_line(round_, settings, 
         n = len(persona.participants)
         for theme in persona.themes:
             assert str(escape(theme.label)) in html
-            assert f"{theme.participants} of {n} interview" in html
-            assert f"{theme.participants} of {n} interview" in md
+            assert f"{theme.participants} of {n} participant" in html
+            assert f"{theme.participants} of {n} participant" in md
             for quote in theme.quotes:
                 assert str(escape(quote.text)) in html
                 ref = f"{filename(quote.source)}:{quote.line}"
@@ -600,7 +600,7 @@ def test_render_card_folds_themes_past_themes_per_kind(round_, settings, tmp_pat
     # the chart draws the shown themes: two pains, a goal and an objection
     assert card.count('<g class="bar') == 4
     md = (tmp_path / "personas" / "sales.md").read_text("utf-8")
-    assert "## More pains" in md and "- **pain theme 3** — 1 of 2 interviews" in md
+    assert "## More pains" in md and "- **pain theme 3** — 1 of 2 participants" in md
     index = (tmp_path / "index.html").read_text("utf-8")
     assert "top 3 of 4" in index and "pain theme 3" not in index.split('id="comparison"')[0]
 
