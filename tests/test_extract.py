@@ -365,11 +365,19 @@ NEGATION_AND_LISTS = [
         "AI",
         "positive AI",
     ),
-    # Where the adjective does describe the subject, it stays.
+    # "The problem is new users churn": "new" is the users', not the problem's.
     (
-        "The:DET:det:2 new:ADJ:amod:2 model:NOUN:nsubj:3 is:AUX:ROOT:3 slow:ADJ:acomp:3",
-        "new model",
-        "model",
+        "The:DET:det:1 problem:NOUN:nsubj:2 is:AUX:ROOT:2 new:ADJ:amod:4 users:NOUN:nsubj:5"
+        " churn:VERB:ccomp:2",
+        "new users",
+        "users",
+    ),
+    # "It is clear small schools can't afford it": "clear" goes, "small" stays.
+    (
+        "It:PRON:nsubj:1 is:AUX:ROOT:1 clear:ADJ:amod:4 small:ADJ:amod:4 schools:NOUN:nsubj:5"
+        " struggle:VERB:ccomp:1",
+        "small schools",
+        "clear small schools",
     ),
 ]
 

@@ -810,11 +810,15 @@ def test_an_emerging_role_without_themes_says_so_in_its_row(round_, settings, tm
 
 
 def test_a_participant_without_a_title_says_why_they_are_in_the_persona(round_, settings, tmp_path):
+    from persona_lab.render import function_label
+
     sales = next(p for p in round_.personas if p.id == "sales")
+    first, second, *rest = sales.participants
     untitled = dataclasses.replace(
-        sales.participants[0], title=None, role_source="sales from their words (quota ×3)"
+        first, title=None, role_source=f"{first.function} from their words (quota ×3)"
     )
-    people = (untitled, *sales.participants[1:])
+    titled = dataclasses.replace(second, role_source="title (vp of sales)")
+    people = (untitled, titled, *rest)
     round_ = dataclasses.replace(
         round_,
         personas=tuple(
@@ -823,8 +827,10 @@ def test_a_participant_without_a_title_says_why_they_are_in_the_persona(round_, 
         ),
     )
     write_round(round_, tmp_path, settings)
-    reason = "title not known; sales from their words (quota ×3)"
-    assert reason in (tmp_path / "personas" / "sales.md").read_text("utf-8")
-    assert reason in (tmp_path / "personas" / "sales.html").read_text("utf-8")
-    titled = sales.participants[1].title
-    assert titled and f"{titled}; " not in (tmp_path / "personas" / "sales.md").read_text("utf-8")
+    md = (tmp_path / "personas" / "sales.md").read_text("utf-8")
+    html = (tmp_path / "personas" / "sales.html").read_text("utf-8")
+    # The function reads as on the role line ("Sales"), not as its settings key.
+    reason = f"title not known; {function_label(first.function)} from their words (quota ×3)"
+    assert reason in md and reason in html
+    # A participant with a title shows the title alone.
+    assert "title (vp of sales)" not in md and "title (vp of sales)" not in html

@@ -843,10 +843,12 @@ def test_a_shared_title_names_the_persona_in_title_case():
 
 def test_a_label_from_the_central_quote_is_whole_or_marked_as_cut():
     from persona_lab.synthesize.themes import as_label
+    from persona_lab.synthesize.vocabulary import label_span
 
     assert as_label("I would actually like to use more of it.") == (
         "I would actually like to use more of it"
     )
-    assert as_label("I hope the school lets us try the new tools with our older students.") == (
-        "I hope the school lets us …"
-    )
+    long = "I hope the school lets us try the new tools with our older students."
+    assert as_label(long) == "I hope the school lets us …"
+    # The reader finds a cut label in its quote, as any other (cards mark it there).
+    assert label_span(long, as_label(long)) == (0, len("I hope the school lets us"))

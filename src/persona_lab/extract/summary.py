@@ -203,14 +203,18 @@ def _after_list(tokens: list[Token]) -> list[Token]:
 
 NEGATIVE_SUBJECTS = {"nobody", "noone", "none", "nothing", "neither"}
 BE_FORMS = {"am", "is", "are", "was", "were", "'m", "'re", "'s", "m", "re"}
+# Who can be "almost positive" or "pretty sure": a person (or "it" in "it is clear"),
+# not "the problem" of "the problem is new users churn".
+STATE_SUBJECTS = {"i", "we", "you", "he", "she", "they", "it"}
 
 
 def _predicate_cut(chunk: Span, tokens: list[Token]) -> list[Token]:
     """A chunk that runs a speaker's state into the subject after it ("I am almost
     positive AI has a soul": the parser reads "almost positive AI"); "almost
-    positive" is what the speaker is, said of the clause that follows. A chunk right
-    after "am" or "is" that is the subject of that verb's clause loses the words
-    describing the speaker."""
+    positive" is what the speaker is, said of the clause that follows. When the
+    chunk comes right after "am" or "is" whose subject is a person, and is the
+    subject of that verb's clause, its first adjective (with any adverbs before it)
+    goes; the noun's own adjectives stay ("it is clear small schools can't ...")."""
     doc = chunk.doc
     root = chunk.root
     before = doc[chunk.start - 1] if chunk.start > 0 else None
@@ -220,10 +224,14 @@ def _predicate_cut(chunk: Span, tokens: list[Token]) -> list[Token]:
         or root.dep_ != "nsubj"
         or root.head.dep_ != "ccomp"
         or root.head.head.i != before.i
+        or not any(c.dep_ == "nsubj" and c.lower_ in STATE_SUBJECTS for c in before.children)
     ):
         return tokens
-    while tokens and tokens[0].pos_ in ("ADJ", "ADV") and tokens[0].i < root.i:
-        tokens = tokens[1:]
+    n = 0
+    while n < len(tokens) and tokens[n].pos_ == "ADV" and tokens[n].i < root.i:
+        n += 1
+    if n < len(tokens) and tokens[n].pos_ == "ADJ" and tokens[n].i < root.i:
+        return tokens[n + 1 :]
     return tokens
 
 

@@ -89,7 +89,7 @@ def _cohesive(
     """A cluster whose quotes say one thing, or its tighter parts and the rest.
 
     HDBSCAN's "eom" on a few dozen sentences often returns everything as one
-    cluster; on a card that reads as "11 of 14 interviews" share a theme they do
+    cluster; on a card that reads as "11 of 14 participants" share a theme they do
     not. Such a cluster is split by average linkage on cosine distance, cut at
     the cohesion bar (HDBSCAN itself splits a dozen points erratically); parts
     smaller than ``smallest`` (the clustering's own minimum) or still too loose

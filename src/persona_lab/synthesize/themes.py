@@ -17,7 +17,7 @@ from ..models import Insight, Quote, Theme
 from ..settings import Settings
 from .mmr import mmr
 from .theme_clusters import Cluster
-from .vocabulary import label_span, plain_words, stop_words, terms
+from .vocabulary import CUT, label_span, plain_words, stop_words, terms
 
 LABEL_SHORTLIST = 12  # phrases by class-based TF-IDF whose meaning is compared with the theme
 LABEL_TFIDF_SHARE = 0.3  # weight of the TF-IDF score (scaled to 1) beside the cosine
@@ -179,7 +179,7 @@ def as_label(text: str) -> str:
     words = text.split()
     if len(words) <= SHORT_QUOTE_LABEL:
         return " ".join(words).rstrip(".!?;:,")
-    return " ".join(words[:6]).rstrip(".!?;:,") + " …"
+    return " ".join(words[:6]).rstrip(".!?;:,") + CUT
 
 
 def _any_phrase(

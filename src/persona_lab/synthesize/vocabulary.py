@@ -42,10 +42,14 @@ def terms(text: str, stop_words: frozenset[str]) -> list[str]:
     return out
 
 
+CUT = " \u2026"  # ends a label that is the first words of a longer quote
+
+
 def label_span(text: str, label: str) -> tuple[int, int] | None:
     """Where a theme's label stands in a quote: its words in order, any case or
-    spacing, not inside a longer word; None when the quote does not say it."""
-    words = label.split()
+    spacing, not inside a longer word; None when the quote does not say it. A label
+    cut from a long quote ("I hope the school lets us …") stands at its words."""
+    words = label.removesuffix(CUT).split()
     if not words:
         return None
     pattern = r"\s+".join(re.escape(w) for w in words)
