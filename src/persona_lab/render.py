@@ -26,7 +26,7 @@ from jinja2 import (
 )
 
 from . import errors, export
-from .models import Round
+from .models import Participant, Round
 from .outfolder import (
     CANNOT_WRITE,
     MARKER,
@@ -160,6 +160,19 @@ def function_label(function: str) -> str:
     return labels.get(function, function.replace("_", " ").capitalize())
 
 
+def title_or_placement(participant: Participant) -> str:
+    """A participant's title, or, without one, how their function was decided
+    ("title not known; Research from their words (papers ×7)")."""
+    if participant.title:
+        return participant.title
+    how = participant.role_source
+    if not how:
+        return "title not known"
+    return "title not known; " + how.replace(
+        participant.function, function_label(participant.function), 1
+    )
+
+
 def counted(pairs: Sequence[tuple[str, int]]) -> str:
     """``(name, count)`` pairs as "SaaS (2), Fintech (1)"."""
     return ", ".join(f"{name} ({count})" for name, count in pairs)
@@ -181,6 +194,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "kind_title": kind_title,
     "seniority": seniority_label,
     "function": function_label,
+    "title_or_placement": title_or_placement,
     "counted": counted,
     "plural": plural,
 }
