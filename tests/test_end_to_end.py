@@ -118,6 +118,9 @@ def test_end_to_end_outputs_are_written_and_reproducible(demo_round, tmp_path):
         assert (out / "personas" / f"{persona.id}.md").is_file()
     data = json.loads((out / "personas.json").read_text("utf-8"))
     assert set(data) >= {"round", "generated_at", "settings", "personas", "unassigned"}
+    # participants.csv names the round for every file: the document is headed by it.
+    assert data["round"] == result.name == "2026-Q4"
+    assert "<h1>2026-Q4</h1>" in (out / "index.html").read_text("utf-8")
     again = tmp_path / "again"
     persona_lab.run([str(DEMO)], out=again)
     for name in ("personas.json", "insights.csv", "index.html"):

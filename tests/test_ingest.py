@@ -396,6 +396,33 @@ def test_manifest_in_yaml_and_manifest_values_win_over_front_matter(settings, tm
     assert priya.company == "Contoso Health"  # the gaps still come from front matter
 
 
+def test_round_is_named_by_the_files_metadata_when_they_agree(settings, tmp_path):
+    import dataclasses
+
+    from persona_lab.pipeline import round_name
+
+    folder = tmp_path / "calls"
+    folder.mkdir()
+    for name in ("markdown_call.md", "text_call.txt"):
+        shutil.copy(FIXTURES / name, folder / name)
+    (folder / "participants.csv").write_text(
+        "file,speaker,round\n"
+        "markdown_call.md,Priya,2026-H1\n"
+        "text_call.txt,Dana Whitfield,2026-H1\n",
+        "utf-8",
+    )
+    read = read_paths([folder], settings).transcripts
+    assert [t.round for t in read] == ["2026-H1", "2026-H1"]
+    assert round_name([folder], settings, read) == "2026-H1"
+    assert round_name([folder], settings.with_overrides(round="Q3 calls"), read) == "Q3 calls"
+    # Files that name two rounds, or only some files that name one, leave the folder's name.
+    split = [read[0], dataclasses.replace(read[1], round="2025-H2")]
+    assert round_name([folder], settings, split) == "calls"
+    assert round_name([folder], settings, [read[0], dataclasses.replace(read[1], round=None)]) == (
+        "calls"
+    )
+
+
 def test_malformed_manifest_is_one_skipped_line_and_transcripts_still_read(settings, tmp_path):
     shutil.copy(FIXTURES / "text_call.txt", tmp_path / "text_call.txt")
     (tmp_path / "participants.csv").write_text(

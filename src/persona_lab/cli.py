@@ -167,7 +167,12 @@ def run(
     ] = Path("out"),
     config: ConfigOpt = None,
     round_name: Annotated[
-        str | None, typer.Option("--round", help="Name of the round (default: the folder's name).")
+        str | None,
+        typer.Option(
+            "--round",
+            help="Name of the round (default: the `round` all files' metadata give, "
+            "else the folder's name).",
+        ),
     ] = None,
     formats: Annotated[
         str | None,
@@ -259,7 +264,7 @@ def run(
             from .store.connect import default_path
 
             db = default_path()  # a named round is one to remember and compare
-        stamp = cli_store.stored_stamp(db, paths, settings) if db is not None else None
+        stamps = cli_store.stored_stamps(db) if db is not None else {}
         with _progress() as progress:
             warnings: list[str] = []
             result = run_pipeline(
@@ -275,7 +280,7 @@ def run(
         for warning in warnings:
             _err(warning)
         if db is not None:
-            cli_store.report_stored(db, result, stamp)
+            cli_store.report_stored(db, result, stamps)
         if _state["verbose"] or verbose:
             _print_participants(result)
         for skipped in result.skipped:

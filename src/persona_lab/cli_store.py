@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -62,21 +61,22 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def stored_stamp(db: Path, paths: Sequence[Path], settings: Settings) -> str | None:
-    """When the round a run is about to store was last written (None: not stored)."""
+def stored_stamps(db: Path) -> dict[str, str]:
+    """When each stored round was last written, before a run that may store one.
+
+    The run's round name is known only once its files are read (their metadata
+    may name it), so every round's stamp is taken.
+    """
     if not _db(db).is_file():
-        return None
-    from .pipeline import round_name
+        return {}
     from .store import open_store
 
     with open_store(_db(db)) as store:
-        row = store.conn.execute(
-            "SELECT stored_at FROM rounds WHERE name = ?", (round_name(paths, settings),)
-        ).fetchone()
-    return None if row is None else str(row["stored_at"])
+        rows = store.conn.execute("SELECT name, stored_at FROM rounds").fetchall()
+    return {str(row["name"]): str(row["stored_at"]) for row in rows}
 
 
-def report_stored(db: Path, result: Round, stamp: str | None) -> None:
+def report_stored(db: Path, result: Round, stamps: dict[str, str]) -> None:
     """One line on what the store now holds, and a warning when the last round is old."""
     from .store import open_store
     from .store.age import is_stale
@@ -87,7 +87,7 @@ def report_stored(db: Path, result: Round, stamp: str | None) -> None:
         rounds = {r.name: r for r in list_rounds(store)}
         earlier = previous_round(store, result.name, result.generated_at)
     now = rounds.get(result.name)
-    unchanged = now is not None and stamp is not None and now.stored_at == stamp
+    unchanged = now is not None and stamps.get(result.name) == now.stored_at
     what = "unchanged in" if unchanged else "stored in"
     typer.echo(f"Round {result.name} {what} {_db(db)} ({_count(len(rounds), 'round')})")
     if earlier is not None and is_stale(rounds[earlier].date, result.generated_at):
@@ -221,7 +221,12 @@ def diff_command(
 def refresh_command(
     paths: PathsArg,
     round_name: Annotated[
-        str | None, typer.Option("--round", help="Name of the new round (default: the folder's).")
+        str | None,
+        typer.Option(
+            "--round",
+            help="Name of the new round (default: the `round` all files' metadata give, "
+            "else the folder's name).",
+        ),
     ] = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for the round and what-changed files.")
@@ -247,7 +252,7 @@ def refresh_command(
         from .store import open_store
         from .store.rounds import previous_round
 
-        stamp = stored_stamp(_db(db), paths, settings)
+        stamps = stored_stamps(_db(db))
         with _progress() as progress:
             result = run_pipeline(
                 paths, out, settings, fmt=input_format, progress=progress, force=force, db=_db(db)
@@ -259,7 +264,7 @@ def refresh_command(
             f"{_count(len(result.participants), 'participant')}, "
             f"{_personas_and_emerging(result.personas)}"
         )
-        report_stored(_db(db), result, stamp)
+        report_stored(_db(db), result, stamps)
         with open_store(_db(db)) as store:
             earlier = previous_round(store, result.name, result.generated_at)
             diff = _compare(store, earlier, result.name) if earlier else None

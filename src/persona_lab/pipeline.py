@@ -45,10 +45,21 @@ def _no_progress(stage: str, total: int) -> Callable[[int], None]:
     return lambda n: None
 
 
-def round_name(paths: Sequence[str | Path], settings: Settings) -> str:
-    """The round's name: the setting, else the name of the first input folder."""
+def round_name(
+    paths: Sequence[str | Path], settings: Settings, transcripts: Sequence[Transcript] = ()
+) -> str:
+    """The round's name: the setting, else the ``round`` its files' metadata agree on,
+    else the name of the first input folder.
+
+    A manifest that says ``round: 2026-Q4`` for every file names the round document
+    better than the folder it happens to sit in; files that name different rounds
+    (or none) leave the folder's name.
+    """
     if settings.round:
         return settings.round
+    named = {t.round.strip() for t in transcripts if t.round and t.round.strip()}
+    if len(named) == 1 and all(t.round for t in transcripts):
+        return named.pop()
     first = Path(paths[0]) if paths else Path(".")
     return (first if first.is_dir() else first.parent).resolve().name or "round"
 
@@ -197,7 +208,7 @@ def build_round(
     personas, unassigned = build_personas(resolved, insights, vectors, settings, embedder.encode)
     advance(1)
     result = Round(
-        name=round_name(paths, settings),
+        name=round_name(paths, settings, transcripts),
         generated_at=generated_at(resolved, settings),
         settings=method(settings, nlp if nlp is not None else results[0].spacy, embedder),
         transcripts=resolved,

@@ -112,7 +112,7 @@ def stored_run(
     )
     with open_store(db) as store:
         reuse = StoreReuse(store)
-        name = round_name(paths, settings)
+        name = round_name(paths, settings, read.transcripts)
         date = generated_at(read.transcripts, settings)
         spacy = spacy_identity(settings, pipeline_version(nlp) if nlp is not None else None)
         keys = reuse.key_files(read.transcripts, settings, spacy, embedder.name)
