@@ -852,3 +852,58 @@ def test_a_label_from_the_central_quote_is_whole_or_marked_as_cut():
     assert as_label(long) == "I hope the school lets us …"
     # The reader finds a cut label in its quote, as any other (cards mark it there).
     assert label_span(long, as_label(long)) == (0, len("I hope the school lets us"))
+
+
+# --- company context -----------------------------------------------------------------
+
+
+def test_tools_named_skip_what_is_not_theirs_and_common_words():
+    from persona_lab.synthesize.profile import tools_named
+
+    assert tools_named("We don't have Gong. My reps live in Outreach all day.") == {"Outreach"}
+    assert tools_named("Our outreach is weak, and we never used clari.") == set()
+    assert tools_named("No Clari here, so a Google Sheet it is.") == {"Google Sheets"}
+    assert tools_named("We moved from ZoomInfo to Apollo in January.") == {"ZoomInfo", "Apollo"}
+    # Named once as theirs is enough, even beside a denial of it.
+    assert tools_named("We don't have Gong. Well, we have Gong for the AEs.") == {"Gong"}
+
+
+def test_company_context_counts_industries_and_sizes_by_company():
+    from persona_lab.models import Participant
+    from persona_lab.synthesize.profile import company_context
+
+    def buyer(pid, company, industry, size):
+        return Participant(
+            pid, pid, pid, False, company=company, industry=industry, company_size=size
+        )
+
+    members = [
+        buyer("cfo", "Harborview", "Supply chain software", "1001-5000"),
+        buyer("fpa", "Harborview ", "Supply chain software", "1001-5000"),
+        buyer("vp", "Arclight", "Advertising technology", "201-1000"),
+        buyer("solo", None, "Advertising technology", "201-1000"),
+    ]
+    context = company_context(members, {"cfo": ["Excel in between."], "fpa": ["Excel, always."]})
+    assert context.industries == (("Advertising technology", 2), ("Supply chain software", 1))
+    assert context.company_sizes == (("201-1000", 2), ("1001-5000", 1))
+    assert context.tools == (("Excel", 2),)  # tools: by the participants naming them
+
+
+def test_role_label_names_a_specialty_the_titles_share():
+    from persona_lab.models import Participant
+    from persona_lab.synthesize.config import persona_config
+    from persona_lab.synthesize.profile import role_label
+
+    def people(*titles):
+        return [Participant(f"p{n}", "U", "U", False, title=t) for n, t in enumerate(titles)]
+
+    config = persona_config()
+    sdr = people("SDR Manager", "BDR Team Lead", "Sales Development Manager")
+    assert role_label(sdr, "sales", "manager", config) == "Sales Development Manager"
+    ops = people("Revenue Operations Manager", "Sales Operations Manager", "RevOps Lead")
+    assert role_label(ops, "operations", "manager", config) == "Revenue Operations Manager"
+    # One SDR among three sales managers is no specialty of the persona.
+    mixed = people("SDR Manager", "Sales Manager", "Regional Sales Manager")
+    assert role_label(mixed, "sales", "manager", config) == "Sales Manager"
+    # The specialty belongs to its function: a marketing persona is not "Sales Development".
+    assert role_label(sdr, "marketing", "manager", config) == "Marketing Manager"

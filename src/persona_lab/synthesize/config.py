@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,8 @@ class PersonaConfig:
     discover_when_unknown_share: float
     join_similarity: float
     join_margin: float
+    # function -> ((specialty, (title phrase, ...)), ...), in the data file's order
+    specialties: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict)
 
     def band(self, seniority: str) -> str:
         return self.band_of.get(seniority, "unknown")
@@ -48,6 +50,12 @@ def persona_config() -> PersonaConfig:
         float(data["discover_when_unknown_share"]),
         float(data["join_similarity"]),
         float(data["join_margin"]),
+        {
+            str(function): tuple(
+                (str(name), tuple(str(w) for w in phrases)) for name, phrases in named.items()
+            )
+            for function, named in (data.get("specialties") or {}).items()
+        },
     )
 
 
@@ -76,8 +84,17 @@ def _names_in(path: str, text: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=1)
 def tool_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each tool's pattern: lowercase aliases in any case, capitalised ones as written.
+
+    A capitalised alias ("Outreach") is a name that is also a common word, so it is
+    not taken as the first word of a sentence either.
+    """
     tools = _shipped("tools.yaml")["tools"]
-    return tuple(
-        (shown, re.compile(r"\b(?:" + "|".join(re.escape(a) for a in aliases) + r")\b", re.I))
-        for shown, aliases in tools.items()
-    )
+    out = []
+    for shown, aliases in tools.items():
+        parts = [
+            rf"(?i:{re.escape(a)})" if a == a.lower() else rf"(?<![.!?:]\s)(?<!^){re.escape(a)}"
+            for a in map(str, aliases)
+        ]
+        out.append((str(shown), re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.M)))
+    return tuple(out)

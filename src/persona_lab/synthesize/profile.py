@@ -69,15 +69,34 @@ def headline(title: str) -> str:
 def role_label(
     members: Sequence[Participant], function: str, band: str, config: PersonaConfig
 ) -> str:
-    """A title most members share (in its usual spelling), else the function and band label."""
+    """A title most members share (in its usual spelling), else a specialty their titles
+    share ("Sales Development"), else the function and band label."""
     spellings = _spellings(members)
     if spellings:
         shared = min(spellings.values(), key=lambda f: (-sum(f.values()), _usual(f).lower()))
         count = sum(shared.values())
         if count * 2 >= len(members) and (count > 1 or len(members) == 1):
             return headline(_usual(shared))
+    specialty = shared_specialty(members, config.specialties.get(function, ()))
+    if specialty is not None:
+        band_label = config.band_labels.get(band)
+        return f"{specialty} {band_label}" if band_label else specialty
     label = config.role_label(function, band)
     return label if function not in ("other", "unknown") else "Participant"
+
+
+def shared_specialty(
+    members: Sequence[Participant], specialties: Sequence[tuple[str, Sequence[str]]]
+) -> str | None:
+    """The specialty the titles of at least half the members name, if any."""
+    titles = [
+        " " + " ".join(re.findall(r"[a-z0-9]+", p.title.lower())) + " " for p in members if p.title
+    ]
+    for name, phrases in specialties:
+        count = sum(any(f" {phrase} " in title for phrase in phrases) for title in titles)
+        if count > 1 and count * 2 >= len(members):
+            return name
+    return None
 
 
 def assign_names(
@@ -108,20 +127,45 @@ def _counted(values: Iterable[str | None]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+# "We don't have Gong.", "we never used Clari", "no Outreach": the tool is not theirs.
+_NOT_THERE = re.compile(
+    r"(?:\b(?:don['\u2019]?t|do\s+not|doesn['\u2019]?t|does\s+not|didn['\u2019]?t|did\s+not"
+    r"|never|no\s+longer|not)\s+(?:\w+\s+)?(?:have|has|had|use|uses|used|using|own|pay\s+for)"
+    r"\s+(?:a|an|any|the)?\s*|\bno\s+)$",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def tools_named(text: str) -> set[str]:
+    """The tools a participant names as theirs or as ones they weighed."""
+    named = set()
+    for shown, pattern in tool_patterns():
+        for match in pattern.finditer(text):
+            before = text[max(0, match.start() - 40) : match.start()]
+            before = _SENTENCE_END.split(before)[-1]
+            if not _NOT_THERE.search(before):
+                named.add(shown)
+                break
+    return named
+
+
 def company_context(
     members: Sequence[Participant], said: Mapping[str, Sequence[str]]
 ) -> CompanyContext:
     """Industries, sizes and companies from metadata; tools from their own words.
 
-    Tools are counted by participants who name them, not by mentions.
+    Industries and sizes are counted by companies (a participant with no company
+    counts as one); tools by participants who name them, not by mentions.
     """
     tools: Counter[str] = Counter()
     for p in members:
-        text = "\n".join(said.get(p.id, ()))
-        tools.update({shown for shown, pattern in tool_patterns() if pattern.search(text)})
+        tools.update(tools_named("\n".join(said.get(p.id, ()))))
+    # Two buyers of one company are one company of that industry and size.
+    companies = {(p.company or "").strip().casefold() or p.id: p for p in members}
     return CompanyContext(
-        industries=_counted(p.industry for p in members),
-        company_sizes=_counted(p.company_size for p in members),
+        industries=_counted(p.industry for p in companies.values()),
+        company_sizes=_counted(p.company_size for p in companies.values()),
         companies=tuple(sorted({p.company for p in members if p.company})),
         tools=tuple(sorted(tools.items(), key=lambda kv: (-kv[1], kv[0]))),
     )
