@@ -305,7 +305,12 @@ def test_render_index_shows_sources_skipped_and_method(round_, settings, tmp_pat
     assert FakeEmbedder.name in index and "min_participants" in index
     themed = sum(len(t.insights) for p in round_.personas for t in p.themes)
     assert 0 < themed < len(round_.insights)
-    assert f"{len(round_.insights)}</b><span>statements extracted, {themed} in a theme" in index
+    sentences = len({(i.source, i.line, i.text) for i in round_.insights})
+    shown = (
+        f"insights from {sentences} sentences" if sentences != len(round_.insights) else "insights"
+    )
+    assert f"{len(round_.insights)}</b><span>{shown}, {themed} in a theme" in index
+    assert "How far to trust it." in index
     assert "<svg" not in index  # the card lists its themes; the chart is on the persona page
     for persona in round_.personas:
         card = (tmp_path / "personas" / f"{persona.id}.html").read_text("utf-8")

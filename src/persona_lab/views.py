@@ -217,7 +217,12 @@ def method_rows(settings: dict[str, Any]) -> tuple[list[tuple[str, str]], list[t
     """The models used and the other settings, each as sorted (name, value) rows."""
     models = settings.get("models")
     model_rows = sorted((k, setting_text(v)) for k, v in models.items()) if models else []
-    rows = sorted((k, setting_text(v)) for k, v in settings.items() if k != "models")
+    # An unset round name or date is decided by the files; the document's header shows it.
+    rows = sorted(
+        (k, setting_text(v))
+        for k, v in settings.items()
+        if k != "models" and not (k in ("round", "generated_at") and v is None)
+    )
     return model_rows, rows
 
 
@@ -307,6 +312,8 @@ def document_context(round_: Round, cards: Sequence[Card]) -> dict[str, Any]:
             "skipped": len(round_.skipped),
             "participants": len(participants),
             "insights": len(round_.insights),
+            # One sentence can be two insights (a goal that names a metric).
+            "sentences": len({(i.source, i.line, i.text) for i in round_.insights}),
             "personas": len(round_.personas),
             "emerging": sum(1 for p in round_.personas if p.emerging),
             "unthemed": sum(len(card.persona.unthemed) for card in cards),
