@@ -150,6 +150,34 @@ def test_extract_further_kinds_by_their_cues(blank_nlp, settings, sentence, kind
     assert all(i.text == sentence for i in found)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "lemmas"),
+    [
+        ("Anything over a hundred thousand goes to our CFO .", {"goes": "go"}),
+        ("Our CFO signs anything over fifty thousand a year .", {"signs": "sign"}),
+        ("The VP of Demand Gen owns the SDR budget .", {"owns": "own"}),
+        ("My manager , and then the VP of Sales .", {}),
+    ],
+)
+def test_extract_who_signs_off_when_asked(blank_nlp, settings, sentence, lemmas):
+    words = sentence.split()
+    lemma_of = [lemmas.get(w, w.lower()) for w in words]
+    asked = _insights_of(blank_nlp, settings, words, lemma_of, "Who would sign off on it?")
+    assert "decision" in {i.kind for i in asked}
+
+
+def test_extract_a_named_manager_is_no_decision_unless_asked(blank_nlp, settings):
+    said = "I go to my manager every Monday and the CEO joins sometimes ."
+    words = said.split(" ")
+    lemmas = [{"go": "go", "joins": "join"}.get(w, w.lower()) for w in words]
+    told = _insights_of(blank_nlp, settings, words, lemmas, "How does your week run?")
+    assert "decision" not in {i.kind for i in told}
+    said = "My manager , and then the VP of Sales ."
+    words = said.split(" ")
+    told = _insights_of(blank_nlp, settings, words, [w.lower() for w in words], "Tell me more?")
+    assert "decision" not in {i.kind for i in told}
+
+
 def test_extract_further_kinds_can_be_turned_off(blank_nlp, settings):
     settings = settings.with_overrides(extra_kinds=())
     words = ["I", "am", "measured", "on", "net", "new", "ARR", "and", "forecast", "accuracy", "."]

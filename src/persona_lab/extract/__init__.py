@@ -215,7 +215,7 @@ def candidates(
                 if s >= sentence.start and e <= sentence.end
             )
             scored = score_span(sentence, list(inside), settings, unit.asked)
-            extra = extra_kinds_of(sentence, inside, settings)
+            extra = extra_kinds_of(sentence, inside, settings, unit.asked)
             char_start = unit.offset + sentence.start_char + (len(text) - len(text.lstrip()))
             found.append(
                 Candidate(
@@ -233,13 +233,24 @@ def candidates(
 
 
 def extra_kinds_of(
-    sentence: Span, inside: Sequence[tuple[Cue, int, int]], settings: Settings
+    sentence: Span,
+    inside: Sequence[tuple[Cue, int, int]],
+    settings: Settings,
+    asked: Sequence[str] = (),
 ) -> tuple[tuple[str, float], ...]:
-    """The further kinds (metric, trigger, ...) a sentence states, by their cues alone."""
+    """The further kinds (metric, trigger, ...) a sentence states, by their cues and
+    the question it answers ("Who signs off?" then "Me and our CEO.")."""
     kinds = [k for k in settings.extra_kinds if any(cue.kind == k for cue, _, _ in inside)]
     if not kinds:
         return ()
-    scored = score_sentence(sentence, inside, kinds, load_common())
+    scored = score_sentence(
+        sentence,
+        inside,
+        kinds,
+        load_common(),
+        asked=asked,
+        context_weight=load_context().weight,
+    )
     return tuple((k, s) for k, s in sorted(scored.scores.items()) if s >= settings.extra_threshold)
 
 

@@ -26,6 +26,8 @@ class Cue:
     when_negated: str
     pattern: tuple[dict[str, Any], ...]
     skip_past: bool = False
+    # Counts only in an answer to a question about its kind ("Who signs off?").
+    only_when_asked: bool = False
 
     @property
     def key(self) -> str:
@@ -93,6 +95,7 @@ def load_cues(kinds: tuple[str, ...]) -> tuple[Cue, ...]:
                     rule,
                     tuple(item["pattern"]),
                     bool(item.get("skip_past", False)),
+                    bool(item.get("only_when_asked", False)),
                 )
             )
     return tuple(cues)

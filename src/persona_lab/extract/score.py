@@ -88,6 +88,8 @@ def score_sentence(
             continue
         if cue.skip_past and doc[start].tag_ in PAST_TAGS:
             continue  # "what I wanted" tells a story; it states no goal now
+        if cue.only_when_asked and cue.kind not in asked:
+            continue  # "my manager" says who decides only when asked who decides
         negated = is_negated([doc[i] for i in range(start, end)], sentence, common)
         weight = cue.weight
         if negated:
