@@ -164,7 +164,7 @@ def test_render_insights_csv_has_the_contract_columns(round_, settings, tmp_path
     write_round(round_, tmp_path, settings, formats=["csv"])
     frame = pd.read_csv(tmp_path / "insights.csv", keep_default_na=False)
     contract = list(round_.insights[0].to_dict())
-    assert list(frame.columns) == [*contract, "persona_id", "theme"]
+    assert list(frame.columns) == [*contract, "persona_id", "theme", "persona", "name", "title"]
     assert len(frame) == len(round_.insights)
     # Every insight names the persona that holds it and the theme it counts in;
     # an unthemed one has an empty theme, an unassigned one empty cells.
@@ -176,8 +176,14 @@ def test_render_insights_csv_has_the_contract_columns(round_, settings, tmp_path
             for insight in theme.insights:
                 expected[(insight.text, insight.line)] = (persona.id, theme.label)
     assert any(theme for _, theme in expected.values())
+    names = {p.id: p.name for p in round_.personas}
+    people = {p.id: p for p in round_.participants}
     for row in frame.itertuples():
         assert (row.persona_id, row.theme) == expected.get((row.text, row.line), ("", ""))
+        assert row.persona == names.get(row.persona_id, "")
+        # Who said it, as the cards name them: the participant's name and title.
+        who = people[row.participant]
+        assert (row.name, row.title) == (who.name, who.title or "")
     assert b"\r\n" not in (tmp_path / "insights.csv").read_bytes()
     themes = pd.read_csv(tmp_path / "themes.csv")
     assert list(themes.columns[:7]) == [
@@ -416,7 +422,8 @@ def test_render_parquet_round_trips(round_, settings, tmp_path):
     pytest.importorskip("pyarrow")
     write_round(round_, tmp_path, settings, formats=["parquet"])
     frame = pd.read_parquet(tmp_path / "insights.parquet")
-    assert list(frame.columns) == [*round_.insights[0].to_dict(), "persona_id", "theme"]
+    contract = [*round_.insights[0].to_dict()]
+    assert list(frame.columns) == [*contract, "persona_id", "theme", "persona", "name", "title"]
     assert len(frame) == len(round_.insights)
 
 

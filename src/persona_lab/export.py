@@ -35,8 +35,9 @@ INSIGHT_COLUMNS = (
     "summary",
 )
 # After the contract's columns: where the insight went (empty when no persona holds
-# it, or its persona's themes do not), so a spreadsheet can filter by persona and theme.
-PLACEMENT_COLUMNS = ("persona_id", "theme")
+# it, or its persona's themes do not), so a spreadsheet can filter by persona and theme;
+# then who said it as the cards name them (the speaker label "Grace" is "Grace Liu").
+PLACEMENT_COLUMNS = ("persona_id", "theme", "persona", "name", "title")
 # One row per theme with its first quote, and where that quote stands.
 THEME_COLUMNS = (
     "persona_id",
@@ -68,17 +69,22 @@ def insights_frame(round_: Round) -> pd.DataFrame:
     then the persona and theme each insight is part of."""
     import pandas as pd
 
-    placed: dict[tuple[str, int, int, str], tuple[str, str]] = {}
+    placed: dict[tuple[str, int, int, str], tuple[str, str, str]] = {}
     for persona in round_.personas:
         for insight in persona.unthemed:
-            placed[insight.key] = (persona.id, "")
+            placed[insight.key] = (persona.id, "", persona.name)
         for theme in persona.themes:
             for insight in theme.insights:
-                placed[insight.key] = (persona.id, theme.label)
-    rows = [
-        {**i.to_dict(), **dict(zip(PLACEMENT_COLUMNS, placed.get(i.key, ("", "")), strict=True))}
-        for i in round_.insights
-    ]
+                placed[insight.key] = (persona.id, theme.label, persona.name)
+    people = {p.id: p for p in round_.participants}
+    rows = []
+    for i in round_.insights:
+        who = people.get(i.participant)
+        where = placed.get(i.key, ("", "", ""))
+        said_by = (who.name, who.title or "") if who is not None else (i.speaker, "")
+        rows.append(
+            {**i.to_dict(), **dict(zip(PLACEMENT_COLUMNS, (*where, *said_by), strict=True))}
+        )
     return pd.DataFrame(rows, columns=[*INSIGHT_COLUMNS, *PLACEMENT_COLUMNS])
 
 
