@@ -907,3 +907,28 @@ def test_role_label_names_a_specialty_the_titles_share():
     assert role_label(mixed, "sales", "manager", config) == "Sales Manager"
     # The specialty belongs to its function: a marketing persona is not "Sales Development".
     assert role_label(sdr, "marketing", "manager", config) == "Marketing Manager"
+
+
+def test_themes_tied_on_people_and_mentions_rank_the_surer_first():
+    from persona_lab.models import Theme
+    from persona_lab.synthesize.themes import rank
+
+    def theme(label, scores, participants=3):
+        said = tuple(
+            Insight("pain", f"{label} {n}", "a.txt", n, "U", f"p{n}", None, None, s)
+            for n, s in enumerate(scores)
+        )
+        return Theme("pain", label, participants, len(said), (), said)
+
+    described = theme("big deals", [0.78, 0.55, 0.61])
+    felt = theme("sandbag their deals", [0.99, 0.98, 0.97])
+    wider = theme("missed the quarter", [0.5, 0.5, 0.5, 0.5], participants=4)
+    goal = dataclasses.replace(theme("trust the number", [1.0, 1.0, 1.0]), kind="goal")
+    ranked = rank([goal, described, felt, wider], ("pain", "goal", "objection"))
+    # More people first whatever the scores; then, tied, the surer theme; kinds in order.
+    assert [t.label for t in ranked] == [
+        "missed the quarter",
+        "sandbag their deals",
+        "big deals",
+        "trust the number",
+    ]

@@ -303,12 +303,27 @@ def with_label_quote(
     return [*kept, next((i for i in saying if insights[i].participant not in seen), saying[0])]
 
 
+def mean_score(theme: Theme) -> float:
+    """How sure extraction was, on average, that the theme's statements are of its kind."""
+    scores = [i.score for i in theme.insights]
+    return round(sum(scores) / len(scores), 4) if scores else 0.0
+
+
 def rank(themes: Sequence[Theme], kinds: Sequence[str]) -> tuple[Theme, ...]:
-    """Kinds in settings order; within a kind, by distinct participants, then mentions."""
+    """Kinds in settings order; within a kind, by distinct participants, then mentions;
+    of themes tied on both, the one whose statements were surer of their kind first
+    (three people's "sandbag their deals" before three descriptions of the forecast
+    call), not the first label in the alphabet."""
     order = {k: n for n, k in enumerate(kinds)}
     return tuple(
         sorted(
             themes,
-            key=lambda t: (order.get(t.kind, len(order)), -t.participants, -t.mentions, t.label),
+            key=lambda t: (
+                order.get(t.kind, len(order)),
+                -t.participants,
+                -t.mentions,
+                -mean_score(t),
+                t.label,
+            ),
         )
     )
