@@ -524,6 +524,11 @@ def test_a_sentence_that_states_nothing_itself_is_no_insight(blank_nlp, settings
         # a denial of something good, or of a negative, is a statement
         ("I can't recall a single time it gave me the right answer.", False),
         ("I can't think of a time when it didn't help.", False),
+        # a point announced, said in the next sentences; a point said is a statement
+        ("Just one more thing, something I think could be improved.", True),
+        ("Another thing I'd like to add.", True),
+        ("One thing that bugs me is the lag.", False),
+        ("Another thing, it crashes a lot.", False),
         # an announcement that goes on to tell the story
         ("I can give you an example: it crashed twice last week.", False),
         ("I can think of a time it deleted all my invoices.", False),

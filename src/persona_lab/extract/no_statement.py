@@ -1,10 +1,11 @@
 """Sentences that state nothing themselves, whatever cue words they hold.
 
 "I can share a time where it made me frustrated." announces the story the next
-sentences tell; "I can't think of a time it made me feel frustrated." denies a
-problem (a negated pain: the labeling rules file it as no insight). Both read as
-pains to a classifier that weighs "frustrated", and on a card such a sentence
-became a theme's label. Extraction skips them; cards never show one as a quote.
+sentences tell, "Just one more thing, something I think could be improved." the
+point; "I can't think of a time it made me feel frustrated." denies a problem (a
+negated pain: the labeling rules file it as no insight). Such sentences read as
+pains or goals to a classifier that weighs "frustrated" or "improved", and on a card
+one became a theme's label. Extraction skips them; cards never show one as a quote.
 A denial of something good ("I can't recall a single time it gave me the right
 answer") or of a negative ("... a time when it didn't help") is a statement and
 stays.
@@ -29,6 +30,17 @@ DENIES = re.compile(
     r"(?:specific\s+|particular\s+|single\s+)?(?:" + _STORIES + r"|task)s?\b",
     re.IGNORECASE,
 )
+# "Just one more thing, something I think could be improved.", "Another thing I'd
+# like to add.": a point announced, said in the sentences after it.
+ANNOUNCES_POINT = re.compile(
+    _LEAD + r"(?:just\s+)?(?:one|another|a|the)\s+(?:(?:more|last|final|other|further)\s+)?"
+    r"(?:thing|point|note)\b"
+    r"(?:[,:]?\s*(?:(?:something|that|which)\s+)?(?:i\s+(?:think|feel|guess|believe)\s+)?"
+    r"(?:could|should|can|might|would)\s+be\s+(?:improved|better|changed|added|mentioned)"
+    r"|[,:]?\s*i(?:['\u2019]d|\s+would|\s+want(?:ed)?\s+to)\s+(?:like\s+to\s+)?"
+    r"(?:add|mention|say|note|point\s+out))?\s*[.!]?$",
+    re.IGNORECASE,
+)
 # What a denial must deny to say nothing: a problem, a worry, a preference against AI.
 PROBLEM = re.compile(
     r"\b(?:frustrat|annoy|irritat|upset|angr|bother|problem|issue|difficult|struggl|"
@@ -49,8 +61,11 @@ ANNOUNCEMENT_WORDS = 14  # longer: the sentence tells the story itself
 
 
 def states_nothing(text: str) -> bool:
-    """A short announcement of a story to come, or a denial that a problem ever came up."""
+    """A short announcement of a story or a point to come, or a denial that a problem
+    ever came up."""
     text = text.strip()
+    if ANNOUNCES_POINT.match(text):
+        return True
     announced = ANNOUNCES.match(text)
     if announced:
         rest = text[announced.end() :]
