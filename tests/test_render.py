@@ -9,6 +9,7 @@ import os
 import re
 import sys
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -145,6 +146,71 @@ def test_render_writes_every_file(round_, settings, tmp_path):
     assert names == expected
     assert set(_files(out)) == expected | {MARKER}
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".persona-lab-")]
+
+
+def test_render_stages_inside_the_output_folder_and_clears_a_killed_runs_staging(
+    round_, settings, tmp_path, monkeypatch
+):
+    """Staging inside ``out`` works on a mounted drive whose parent cannot be
+    written; a staging folder a killed run left does not make ``out`` someone else's."""
+    from persona_lab import outfolder
+
+    out = tmp_path / "mounted"
+    out.mkdir()
+    left = out / ".persona-lab-killed"
+    (left / "personas").mkdir(parents=True)
+    (left / "personas.json").write_text("{}", "utf-8")
+    made: list[Path] = []
+    original = outfolder.tempfile.mkdtemp
+    monkeypatch.setattr(
+        outfolder.tempfile, "mkdtemp", lambda **kw: made.append(Path(kw["dir"])) or original(**kw)
+    )
+    write_round(round_, out, settings)
+    assert made == [out]  # never beside it, in a parent that may be read-only
+    assert not left.exists()
+    assert (out / "index.html").is_file() and (out / MARKER).is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mounted"]
+
+
+@pytest.mark.parametrize(
+    ("problem", "message"),
+    [
+        ("format", "unknown output format 'xml'"),
+        ("template", r"Expected an expression.*persona\.md, line 1"),
+        ("file", "is a file; choose another --out"),
+    ],
+)
+def test_run_checks_its_outputs_before_reading_a_file(tmp_path, monkeypatch, problem, message):
+    import persona_lab
+    from persona_lab import ingest
+    from persona_lab.settings import default_settings
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("files were read before the outputs were checked")
+
+    monkeypatch.setattr(ingest, "read_paths", no_reading)
+    settings = default_settings()
+    out = tmp_path / "out"
+    if problem == "format":
+        settings = settings.with_overrides(formats=("html", "xml"))
+    elif problem == "template":
+        (tmp_path / "mine").mkdir()
+        (tmp_path / "mine" / "persona.md").write_text("{% if %}\n", "utf-8")
+        settings = settings.with_overrides(templates=str(tmp_path / "mine"))
+    else:
+        out.write_text("not a folder", "utf-8")
+    (tmp_path / "call.txt").write_text("Interviewer: Hi?\nAnn: Hello there.\n", "utf-8")
+    with pytest.raises(errors.OutputError, match=message):
+        persona_lab.run([tmp_path / "call.txt"], out=out, settings=settings)
+
+
+def test_render_failure_in_a_new_folder_leaves_no_folder(round_, settings, tmp_path):
+    mine = tmp_path / "broken"
+    mine.mkdir()
+    (mine / "persona.md").write_text("{{ card.no_such_thing }}\n", "utf-8")
+    with pytest.raises(errors.OutputError):
+        write_round(round_, tmp_path / "new", settings.with_overrides(templates=str(mine)))
+    assert not (tmp_path / "new").exists()
 
 
 def test_render_round_has_emerging_persona_and_unthemed(round_):
@@ -398,7 +464,8 @@ def test_render_failure_leaves_the_previous_outputs(round_, settings, tmp_path):
     mine = tmp_path / "broken"
     mine.mkdir()
     (mine / "persona.md").write_text("{{ card.no_such_thing }}\n", "utf-8")
-    with pytest.raises(errors.OutputError, match="no_such_thing"):
+    # The message names the template's file and line, as for a syntax error.
+    with pytest.raises(errors.OutputError, match=r"no_such_thing.*persona\.md, line 1\)"):
         write_round(round_, tmp_path / "out", settings.with_overrides(templates=str(mine)))
     assert _files(tmp_path / "out") == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".persona-lab-")]

@@ -1,8 +1,10 @@
-"""The output folder: refuse someone else's, stage beside it, move files in atomically.
+"""The output folder: refuse someone else's, stage inside it, move files in atomically.
 
-A run renders into a temporary folder next to ``out`` (the same file system, so
-``os.replace`` is atomic), then moves each file into place. A failed run never
-leaves a half-written card, and only files persona_lab wrote are ever removed.
+A run renders into a temporary folder inside ``out`` (always the same file system,
+so ``os.replace`` is atomic, even when ``out`` is a mounted drive and its parent
+cannot be written), then moves each file into place. A failed run never leaves a
+half-written card, and only files persona_lab wrote are ever removed; a staging
+folder left by a killed run is removed by the next.
 """
 
 from __future__ import annotations
@@ -34,7 +36,9 @@ OUTPUT_NAMES = (
 )
 
 OUT_IS_A_FILE = "the output folder {path} is a file; choose another --out"
-CANNOT_WRITE = "cannot write the outputs to {path} ({error})"
+CANNOT_WRITE = (
+    "cannot write the outputs to {path} ({error}); make it writable or choose another --out"
+)
 
 
 def is_ours(out: Path) -> bool:
@@ -52,27 +56,33 @@ def check_out(out: Path, *, force: bool = False) -> None:
         raise errors.OutputError(OUT_IS_A_FILE.format(path=out))
     if force or not out.is_dir() or is_ours(out):
         return
-    if any(out.iterdir()):
+    if any(not p.name.startswith(STAGING_PREFIX) for p in out.iterdir()):
         raise errors.OutputError(errors.OUT_NOT_OURS.format(path=out))
 
 
 @contextmanager
-def staging_beside(out: Path) -> Iterator[Path]:
-    """A temporary folder next to ``out``, removed on leaving whatever happens.
+def staging_in(out: Path) -> Iterator[Path]:
+    """A temporary folder inside ``out``, removed on leaving whatever happens; an
+    ``out`` this run created is removed again when nothing was moved into it.
 
     Raises:
-        errors.OutputError: the parent of ``out`` cannot be created or written.
+        errors.OutputError: ``out`` cannot be created or written.
     """
+    created = not out.exists()
     try:
-        beside = out.resolve().parent
-        beside.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=beside, prefix=STAGING_PREFIX))
+        out.mkdir(parents=True, exist_ok=True)
+        for left in sorted(out.glob(STAGING_PREFIX + "*")):
+            if left.is_dir():  # a killed run's; two runs into one folder are not supported
+                shutil.rmtree(left, ignore_errors=True)
+        staging = Path(tempfile.mkdtemp(dir=out, prefix=STAGING_PREFIX))
     except OSError as exc:
         raise errors.OutputError(CANNOT_WRITE.format(path=out, error=exc)) from exc
     try:
         yield staging
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if created and out.is_dir() and not any(out.iterdir()):
+            out.rmdir()
 
 
 def move_into(staging: Path, out: Path, names: Sequence[str]) -> None:

@@ -245,12 +245,18 @@ def run(
     Raises:
         errors.InputError: no file of the round could be read.
         errors.ModelMissingError: a model named in the settings is not installed.
+        errors.OutputError: ``out`` cannot take the outputs, a format is unknown or a
+            template does not compile (checked before any file is read).
         store.StoreError: the store cannot be used.
     """
     settings = settings or default_settings()
     for path in paths:
         if not Path(path).exists():
             raise errors.InputError(str(path), errors.NO_SUCH_PATH)
+    if out is not None:
+        from .render import preflight
+
+        preflight(Path(out), settings, force=force)
     files = ingest.discover(paths)
     advance = progress("Reading transcripts", len(files))
     read = ingest.read_paths(paths, settings, fmt=fmt, on_file=lambda _: advance(1))

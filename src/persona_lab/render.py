@@ -34,7 +34,7 @@ from .outfolder import (
     is_ours,
     move_into,
     remove_stale,
-    staging_beside,
+    staging_in,
 )
 from .settings import Settings
 from .views import Card, build_cards, document_context, file_id, filename
@@ -258,11 +258,62 @@ def render_into(
 
 
 def template_problem(exc: TemplateError) -> str:
-    """One line naming what went wrong in a template, and where when Jinja knows."""
+    """One line naming what went wrong in a template, and where: Jinja names the file
+    and line of a syntax error; for an error while rendering ("no attribute 'nope'")
+    the innermost template frame of the traceback does."""
     where = ""
     if isinstance(exc, TemplateSyntaxError):
         where = f" ({exc.filename or exc.name}, line {exc.lineno})"
+    else:
+        frame = _template_frame(exc)
+        if frame is not None:
+            where = f" ({frame[0]}, line {frame[1]})"
     return TEMPLATE_FAILED.format(error=f"{exc.message or type(exc).__name__}{where}")
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int] | None:
+    """The template file and line the error was raised in (Jinja rewrites its
+    tracebacks so that a template's frames carry the template's file and line)."""
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".md")) and Path(name).is_file():
+            found = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+# The templates a round's outputs are rendered from, with those they extend and import
+# (diff.html and diff.md render the comparison of two rounds, with filters of their own).
+ROUND_TEMPLATES = (
+    "base.html",
+    "_macros.html",
+    "index.html",
+    "persona.html",
+    "_card.md",
+    "persona.md",
+    "personas.md",
+)
+
+
+def preflight(out: Path, settings: Settings, *, force: bool = False) -> None:
+    """Checks before the long work what would make writing fail at its end: an unknown
+    format, a missing templates folder, a template that does not compile, an output
+    path that is a file or someone else's folder.
+
+    Raises:
+        errors.OutputError: any of those.
+        errors.SettingsError: the templates folder in the settings does not exist.
+    """
+    chosen_formats(None, settings)
+    env = environment(settings)
+    for name in ROUND_TEMPLATES:
+        try:
+            env.get_template(name)
+        except TemplateError as exc:
+            raise errors.OutputError(template_problem(exc)) from exc
+    check_out(Path(out), force=force)
 
 
 def without_pdf_if_unavailable(
@@ -313,7 +364,7 @@ def write_round(
     env = environment(settings)
     check_out(out, force=force)
     owned_before = is_ours(out)
-    with staging_beside(out) as staging:
+    with staging_in(out) as staging:
         try:
             names = render_into(staging, round, env, chosen, settings)
             move_into(staging, out, names)
