@@ -393,8 +393,11 @@ def test_render_method_names_the_settings_a_round_changed(round_, settings, tmp_
     write_round(round_, tmp_path / "plain", settings)
     plain = (tmp_path / "plain" / "index.html").read_text("utf-8")
     assert "The shipped defaults, unchanged." in plain
+    assert "<dt>round</dt>" not in plain  # unset: the files name it, the header shows it
+    named = {"round": "2026-H1", "generated_at": "2026-07-01"}
     changed = dataclasses.replace(
-        round_, settings={**round_.settings, "min_participants": 3, "seed": 7, "unknown": 1}
+        round_,
+        settings={**round_.settings, "min_participants": 3, "seed": 7, "unknown": 1, **named},
     )
     write_round(changed, tmp_path / "changed", settings)
     index = (tmp_path / "changed" / "index.html").read_text("utf-8")
@@ -405,6 +408,8 @@ def test_render_method_names_the_settings_a_round_changed(round_, settings, tmp_
     assert "<dt>seed</dt><dd>7" in method and "default 42" in method
     assert "<dt>redact</dt>" not in method  # unchanged settings are folded away ...
     assert "<dt>redact</dt>" in folded  # ... but all are there
+    # A named round is no changed method: its name heads the document.
+    assert "<dt>round</dt>" not in method and "<dt>round</dt><dd>2026-H1" in folded
 
 
 def test_render_twice_is_byte_identical(round_, settings, tmp_path):

@@ -37,6 +37,7 @@ def test_settings_options_win_over_file(tmp_path):
     ("text", "needle"),
     [
         ("colour = 1\n", "unknown setting 'colour'"),
+        ('round = "  "\n', "setting 'round': is blank"),
         ("min_participants = 0\n", "min_participants"),
         ('emerging = "drop"\n', "emerging"),
         ("theme_min_cohesion = 1.0\n", "theme_min_cohesion"),

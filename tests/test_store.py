@@ -488,6 +488,14 @@ def test_store_run_warns_when_the_previous_round_is_old(tmp_path, fake_models):
         app, ["run", str(H1), "--round", "2026-H1", "--out", str(tmp_path / "a"), *args]
     )
     assert f"Round 2026-H1 unchanged in {db}" in again.stdout
+    assert "replaced" not in again.stderr
+    # Other files under a stored name replace that round, and the run says so.
+    other = runner.invoke(
+        app, ["run", str(H2), "--round", "2026-H1", "--out", str(tmp_path / "c"), *args]
+    )
+    assert f"Round 2026-H1 replaced in {db} (1 round)" in other.stdout
+    assert "warning: this replaced the round 2026-H1 stored at" in other.stderr
+    runner.invoke(app, ["run", str(H1), "--round", "2026-H1", "--out", str(tmp_path / "a"), *args])
     second = runner.invoke(
         app, ["run", str(H2), "--round", "2026-H2", "--out", str(tmp_path / "b"), *args]
     )

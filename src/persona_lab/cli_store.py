@@ -80,16 +80,19 @@ def report_stored(db: Path, result: Round, stamps: dict[str, str]) -> None:
     """One line on what the store now holds, and a warning when the last round is old."""
     from .store import open_store
     from .store.age import is_stale
-    from .store.messages import OLD_ROUND_RUN
+    from .store.messages import OLD_ROUND_RUN, ROUND_REPLACED
     from .store.rounds import list_rounds, previous_round
 
     with open_store(_db(db)) as store:
         rounds = {r.name: r for r in list_rounds(store)}
         earlier = previous_round(store, result.name, result.generated_at)
     now = rounds.get(result.name)
-    unchanged = now is not None and stamps.get(result.name) == now.stored_at
-    what = "unchanged in" if unchanged else "stored in"
+    before = stamps.get(result.name)
+    unchanged = now is not None and before == now.stored_at
+    what = "unchanged in" if unchanged else "replaced in" if before else "stored in"
     typer.echo(f"Round {result.name} {what} {_db(db)} ({_count(len(rounds), 'round')})")
+    if before and not unchanged:
+        _warn(ROUND_REPLACED.format(name=result.name, stamp=before))
     if earlier is not None and is_stale(rounds[earlier].date, result.generated_at):
         date = rounds[earlier].date
         _warn(OLD_ROUND_RUN.format(name=earlier, date=date, new=result.name))

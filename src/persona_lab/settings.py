@@ -132,6 +132,8 @@ def _checked(settings: Settings) -> Settings:
     def bad(name: str, problem: str) -> errors.SettingsError:
         return errors.SettingsError(errors.BAD_SETTING.format(name=name, problem=problem))
 
+    if settings.round and not settings.round.strip():
+        raise bad("round", "is blank; give the round a name, or leave --round out")
     if settings.min_participants < 1:
         raise bad("min_participants", "must be 1 or more")
     if not 0 <= settings.min_participant_share < 1:

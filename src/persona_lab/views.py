@@ -213,15 +213,19 @@ def setting_text(value: Any) -> str:
     return str(value)
 
 
+# The round's name and date head the document; as settings they are no method (unset,
+# the files decide them), so they are not listed as unset or as changed.
+HEADER_SETTINGS = ("round", "generated_at")
+
+
 def method_rows(settings: dict[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The models used and the other settings, each as sorted (name, value) rows."""
     models = settings.get("models")
     model_rows = sorted((k, setting_text(v)) for k, v in models.items()) if models else []
-    # An unset round name or date is decided by the files; the document's header shows it.
     rows = sorted(
         (k, setting_text(v))
         for k, v in settings.items()
-        if k != "models" and not (k in ("round", "generated_at") and v is None)
+        if k != "models" and not (k in HEADER_SETTINGS and not v)
     )
     return model_rows, rows
 
@@ -233,7 +237,9 @@ def changed_rows(settings: dict[str, Any]) -> list[tuple[str, str, str]]:
     return [
         (name, setting_text(value), setting_text(defaults[name]))
         for name, value in sorted(settings.items())
-        if name in defaults and setting_text(value) != setting_text(defaults[name])
+        if name in defaults
+        and name not in HEADER_SETTINGS
+        and setting_text(value) != setting_text(defaults[name])
     ]
 
 

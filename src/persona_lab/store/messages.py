@@ -32,6 +32,10 @@ NEWER_EXPORT = (
     "{known}); upgrade persona_lab to import it"
 )
 STALE_OUTPUT = "re-render earlier outputs with `persona-lab show ROUND --out DIR` to drop them"
+ROUND_REPLACED = (
+    "warning: this replaced the round {name} stored at {stamp}; to keep both, run again with "
+    "another --round (the earlier one can be rebuilt from its files)"
+)
 OLD_ROUND_RUN = (
     "warning: the newest stored round before this one, {name} ({date}), is more than six months "
     "older; `persona-lab diff {name} {new}` says what changed"
