@@ -242,6 +242,8 @@ def test_diff_report_html_markdown_and_json(two_rounds, tmp_path):
     assert data["old"]["round"] == "2026-H1" and data["new"]["round"] == "2026-H2"
     assert {p["function"] for p in data["appeared"]} == {"marketing"}
     assert set(data["personas"][0]["themes"]) == {"new", "grew", "shrank", "faded", "steady"}
+    # Both rounds built the same way: no caution that changes come from the settings.
+    assert data["method_changed"] == [] and "Caution" not in markdown
 
 
 def test_diff_command_prints_markdown_or_json_and_writes_files(two_rounds, tmp_path):
@@ -294,3 +296,19 @@ def test_diff_kinds_only_one_round_extracted_are_not_compared(two_rounds):
     assert {"goal", "objection"} <= set(diff.not_compared)
     assert all(t.kind == "pain" for p in diff.personas for t in p.themes)
     assert "Not compared" in render(diff, default_settings())["what-changed.md"]
+
+
+def test_diff_cautions_when_the_rounds_were_built_with_other_settings(two_rounds):
+    import dataclasses
+
+    old, new, _ = _diff(two_rounds)
+    with open_store(two_rounds) as store:
+        old_vectors, new_vectors = round_vectors(store, old), round_vectors(store, new)
+    models = {**new.settings["models"], "embeddings": "other-model"}
+    stricter = {**new.settings, "thresholds": {"pain": 0.8}, "workers": 7, "models": models}
+    diff = diff_rounds(old, dataclasses.replace(new, settings=stricter), old_vectors, new_vectors)
+    changed = {name for name, _, _ in diff.method_changed}
+    assert changed == {"thresholds", "models.embeddings"}  # workers change no finding
+    markdown = render(diff, default_settings())["what-changed.md"]
+    assert "Caution: the rounds were built with different settings or models" in markdown
+    assert '"other-model"' in markdown

@@ -8,6 +8,7 @@ appeared or disappeared. ``report`` renders the result as HTML, Markdown and JSO
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,6 +130,9 @@ class RoundDiff:
     disappeared: tuple[PersonaSummary, ...]
     kinds: tuple[str, ...] = ()
     not_compared: tuple[str, ...] = ()  # kinds only one of the rounds extracted
+    # (setting, old value, new value) of the settings and models the rounds were built
+    # with that differ: changes that may come from them rather than from the buyers
+    method_changed: tuple[tuple[str, str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -144,10 +148,51 @@ class RoundDiff:
             },
             "kinds": list(self.kinds),
             "not_compared": list(self.not_compared),
+            "method_changed": [
+                {"setting": name, "old": was, "new": now} for name, was, now in self.method_changed
+            ],
             "personas": [p.to_dict() for p in self.personas],
             "appeared": [p.to_dict() for p in self.appeared],
             "disappeared": [p.to_dict() for p in self.disappeared],
         }
+
+
+# Settings that name or date a round, or change how fast it is built or what is written,
+# not what it finds.
+NOT_METHOD = frozenset(
+    {
+        "round",
+        "generated_at",
+        "workers",
+        "batch_size",
+        "embedding_batch_size",
+        "formats",
+        "templates",
+    }
+)
+
+
+def _flat(settings: dict[str, Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, value in settings.items():
+        if name in NOT_METHOD:
+            continue
+        if isinstance(value, dict) and name == "models":
+            out.update({f"models.{k}": json.dumps(v) for k, v in value.items()})
+        else:
+            out[name] = json.dumps(value, sort_keys=True)
+    return out
+
+
+def method_changes(old: Round, new: Round) -> tuple[tuple[str, str, str], ...]:
+    """The settings and models two rounds were built with that differ (a value one
+    round does not have reads "—")."""
+    before, after = _flat(old.settings), _flat(new.settings)
+    return tuple(
+        (name, before.get(name, "—"), after.get(name, "—"))
+        for name in sorted(before.keys() | after.keys())
+        if before.get(name) != after.get(name)
+    )
 
 
 def diff_rounds(
@@ -202,4 +247,5 @@ def diff_rounds(
         ),
         kinds=kinds,
         not_compared=tuple(only_one),
+        method_changed=method_changes(old, new),
     )

@@ -47,8 +47,17 @@ def share(count: int, total: int) -> str:
 
 
 def headline(diff: RoundDiff) -> list[str]:
-    """One line per persona that changed, and one per persona that came or went."""
+    """One line per persona that changed, and one per persona that came or went; first,
+    when the rounds were built with other settings or models, a caveat naming them."""
     lines = []
+    if diff.method_changed:
+        named = ", ".join(f"{n} {old} → {new}" for n, old, new in diff.method_changed[:4])
+        more = len(diff.method_changed) - 4
+        named += f" and {more} more (see the JSON)" if more > 0 else ""
+        lines.append(
+            "Caution: the rounds were built with different settings or models, so some "
+            f"changes below may come from them, not from the buyers: {named}"
+        )
     for p in diff.personas:
         parts = [
             f"{len(p.of_status(s))} {word}"
