@@ -312,3 +312,23 @@ def test_diff_cautions_when_the_rounds_were_built_with_other_settings(two_rounds
     markdown = render(diff, default_settings())["what-changed.md"]
     assert "Caution: the rounds were built with different settings or models" in markdown
     assert '"other-model"' in markdown
+
+
+def test_diff_says_when_a_persona_becomes_an_emerging_role():
+    from persona_lab.diff import PersonaChange, RoundDiff
+    from persona_lab.diff.report import headline
+
+    def change(old_emerging, new_emerging):
+        return PersonaChange(
+            "it", "Daniel, the CISO", "it", "Daniel, the CISO", "it_security", "c_level", 0.9,
+            2, 1, (), (), (), (), old_emerging, new_emerging,
+        )  # fmt: skip
+
+    def lines(*changes):
+        return headline(RoundDiff("a", "b", "2026-01", "2026-07", 2, 1, changes, (), ()))
+
+    (thinner,) = lines(change(False, True))
+    assert "participants 2 → 1" in thinner and "now an emerging role (thin evidence)" in thinner
+    assert "no longer an emerging role" in lines(change(True, False))[0]
+    assert change(False, True).changed and "emerging" not in lines(change(False, False))[0]
+    assert change(False, True).to_dict()["emerging"] == {"old": False, "new": True}

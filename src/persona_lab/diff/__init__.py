@@ -82,6 +82,9 @@ class PersonaChange:
     new_objections: tuple[Any, ...]
     words_in: tuple[str, ...]
     words_out: tuple[str, ...]
+    # Thin evidence (an emerging role, not a persona) in the older and the newer round.
+    old_emerging: bool = False
+    new_emerging: bool = False
 
     def of_status(self, *statuses: str) -> tuple[ThemeChange, ...]:
         return tuple(t for t in self.themes if t.status in statuses)
@@ -94,6 +97,7 @@ class PersonaChange:
             or self.words_in
             or self.words_out
             or self.old_participants != self.new_participants
+            or self.old_emerging != self.new_emerging
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -106,6 +110,7 @@ class PersonaChange:
             "seniority": self.seniority,
             "similarity": self.similarity,
             "participants": {"old": self.old_participants, "new": self.new_participants},
+            "emerging": {"old": self.old_emerging, "new": self.new_emerging},
             "themes": {
                 status: [t.to_dict() for t in self.of_status(status)]
                 for status in ("new", "grew", "shrank", "faded", "steady")
@@ -227,6 +232,8 @@ def diff_rounds(
                 new_objections=new_objections(was, now, before, after),
                 words_in=came,
                 words_out=went,
+                old_emerging=was.emerging,
+                new_emerging=now.emerging,
             )
         )
     matched_old = {p.old for p in pairs}

@@ -75,6 +75,10 @@ def headline(diff: RoundDiff) -> list[str]:
             parts.append(f"vocabulary +{len(p.words_in)} −{len(p.words_out)}")
         if p.new_participants != p.old_participants:
             parts.append(f"participants {p.old_participants} → {p.new_participants}")
+        if p.new_emerging and not p.old_emerging:
+            parts.append("now an emerging role (thin evidence): its themes need more participants")
+        elif p.old_emerging and not p.new_emerging:
+            parts.append("no longer an emerging role")
         lines.append(f"{p.name}: " + (", ".join(parts) if parts else "no change"))
     from ..render import plural
 
