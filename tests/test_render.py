@@ -153,12 +153,17 @@ def test_render_stages_inside_the_output_folder_and_clears_a_killed_runs_staging
 ):
     """Staging inside ``out`` works on a mounted drive whose parent cannot be
     written; a staging folder a killed run left does not make ``out`` someone else's."""
+    import subprocess
+    import sys
+
     from persona_lab import outfolder
 
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout  # fmt: skip
     out = tmp_path / "mounted"
-    out.mkdir()
-    left = out / ".persona-lab-killed"
+    left = out / (outfolder.STAGING_PREFIX + "killed")
     (left / "personas").mkdir(parents=True)
+    (left / outfolder.STAGING_SENTINEL).write_text(gone, "utf-8")
     (left / "personas.json").write_text("{}", "utf-8")
     made: list[Path] = []
     original = outfolder.tempfile.mkdtemp
@@ -172,12 +177,30 @@ def test_render_stages_inside_the_output_folder_and_clears_a_killed_runs_staging
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mounted"]
 
 
+def test_render_never_clears_a_users_folder_that_looks_like_staging(round_, settings, tmp_path):
+    """Only a folder holding persona_lab's sentinel is staging: a user's own
+    ``.persona-lab-...`` folder makes ``out`` theirs, and even --force keeps it."""
+    from persona_lab import outfolder
+
+    out = tmp_path / "mine"
+    notes = out / (outfolder.STAGING_PREFIX + "notes")
+    notes.mkdir(parents=True)
+    (notes / "precious.txt").write_text("keep me", "utf-8")
+    with pytest.raises(errors.OutputError, match="not"):
+        write_round(round_, out, settings)
+    write_round(round_, out, settings, force=True)
+    assert (notes / "precious.txt").read_text("utf-8") == "keep me"
+    assert (out / "index.html").is_file()
+
+
 @pytest.mark.parametrize(
     ("problem", "message"),
     [
         ("format", "unknown output format 'xml'"),
         ("template", r"Expected an expression.*persona\.md, line 1"),
         ("file", "is a file; choose another --out"),
+        ("unwritable", "cannot write the outputs to .*Not a directory"),
+        ("style", r"_style\.css, line 1"),
     ],
 )
 def test_run_checks_its_outputs_before_reading_a_file(tmp_path, monkeypatch, problem, message):
@@ -197,6 +220,13 @@ def test_run_checks_its_outputs_before_reading_a_file(tmp_path, monkeypatch, pro
         (tmp_path / "mine").mkdir()
         (tmp_path / "mine" / "persona.md").write_text("{% if %}\n", "utf-8")
         settings = settings.with_overrides(templates=str(tmp_path / "mine"))
+    elif problem == "style":
+        (tmp_path / "mine").mkdir()
+        (tmp_path / "mine" / "_style.css").write_text("{{ broken\n", "utf-8")
+        settings = settings.with_overrides(templates=str(tmp_path / "mine"))
+    elif problem == "unwritable":
+        (tmp_path / "afile").write_text("not a folder", "utf-8")
+        out = tmp_path / "afile" / "out"
     else:
         out.write_text("not a folder", "utf-8")
     (tmp_path / "call.txt").write_text("Interviewer: Hi?\nAnn: Hello there.\n", "utf-8")

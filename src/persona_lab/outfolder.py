@@ -20,7 +20,10 @@ from . import errors
 
 MARKER = ".persona_lab"
 MARKER_TEXT = "This folder is written by persona_lab; its files are replaced on every run.\n"
-STAGING_PREFIX = ".persona-lab-"
+STAGING_PREFIX = ".persona-lab-staging-"
+# Written into each staging folder with the process id that made it: only a folder that
+# holds it, made by a process no longer running, is a killed run's to clear.
+STAGING_SENTINEL = ".persona_lab_staging"
 CARD_SUFFIXES = (".html", ".md")
 # Every top-level file a run may write (and personas.pdf, the PDF's old name): a
 # later run that does not write one removes it, so no file outlives its round.
@@ -56,8 +59,38 @@ def check_out(out: Path, *, force: bool = False) -> None:
         raise errors.OutputError(OUT_IS_A_FILE.format(path=out))
     if force or not out.is_dir() or is_ours(out):
         return
-    if any(not p.name.startswith(STAGING_PREFIX) for p in out.iterdir()):
+    if any(not is_staging(p) for p in out.iterdir()):
         raise errors.OutputError(errors.OUT_NOT_OURS.format(path=out))
+
+
+def is_staging(path: Path) -> bool:
+    """Whether ``path`` is a staging folder a persona_lab run made (it holds the sentinel)."""
+    return (
+        path.name.startswith(STAGING_PREFIX)
+        and path.is_dir()
+        and not path.is_symlink()
+        and (path / STAGING_SENTINEL).is_file()
+    )
+
+
+def _left_by_a_killed_run(path: Path) -> bool:
+    """A staging folder whose run is over: its process is gone (another run into the
+    same folder keeps its own)."""
+    if not is_staging(path):
+        return False
+    try:
+        pid = int((path / STAGING_SENTINEL).read_text("utf-8").strip())
+    except (OSError, ValueError):
+        return True
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # running, under another user
+    return False
 
 
 @contextmanager
@@ -72,9 +105,10 @@ def staging_in(out: Path) -> Iterator[Path]:
     try:
         out.mkdir(parents=True, exist_ok=True)
         for left in sorted(out.glob(STAGING_PREFIX + "*")):
-            if left.is_dir():  # a killed run's; two runs into one folder are not supported
+            if _left_by_a_killed_run(left):
                 shutil.rmtree(left, ignore_errors=True)
         staging = Path(tempfile.mkdtemp(dir=out, prefix=STAGING_PREFIX))
+        (staging / STAGING_SENTINEL).write_text(f"{os.getpid()}\n", "utf-8")
     except OSError as exc:
         raise errors.OutputError(CANNOT_WRITE.format(path=out, error=exc)) from exc
     try:
@@ -83,6 +117,17 @@ def staging_in(out: Path) -> Iterator[Path]:
         shutil.rmtree(staging, ignore_errors=True)
         if created and out.is_dir() and not any(out.iterdir()):
             out.rmdir()
+
+
+def check_writable(out: Path) -> None:
+    """Makes and removes a staging folder in ``out`` (and ``out`` itself when it is new),
+    so a folder that cannot be written fails before the long work, not after it.
+
+    Raises:
+        errors.OutputError: ``out`` cannot be created or written.
+    """
+    with staging_in(out):
+        pass
 
 
 def move_into(staging: Path, out: Path, names: Sequence[str]) -> None:

@@ -31,6 +31,7 @@ from .outfolder import (
     CANNOT_WRITE,
     MARKER,
     check_out,
+    check_writable,
     is_ours,
     move_into,
     remove_stale,
@@ -287,6 +288,7 @@ def _template_frame(exc: BaseException) -> tuple[str, int] | None:
 # The templates a round's outputs are rendered from, with those they extend and import
 # (diff.html and diff.md render the comparison of two rounds, with filters of their own).
 ROUND_TEMPLATES = (
+    "_style.css",
     "base.html",
     "_macros.html",
     "index.html",
@@ -300,7 +302,7 @@ ROUND_TEMPLATES = (
 def preflight(out: Path, settings: Settings, *, force: bool = False) -> None:
     """Checks before the long work what would make writing fail at its end: an unknown
     format, a missing templates folder, a template that does not compile, an output
-    path that is a file or someone else's folder.
+    path that is a file, someone else's folder or cannot be written.
 
     Raises:
         errors.OutputError: any of those.
@@ -314,6 +316,7 @@ def preflight(out: Path, settings: Settings, *, force: bool = False) -> None:
         except TemplateError as exc:
             raise errors.OutputError(template_problem(exc)) from exc
     check_out(Path(out), force=force)
+    check_writable(Path(out))
 
 
 def without_pdf_if_unavailable(
