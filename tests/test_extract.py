@@ -529,6 +529,10 @@ def test_a_sentence_that_states_nothing_itself_is_no_insight(blank_nlp, settings
         ("Another thing I'd like to add.", True),
         ("One thing that bugs me is the lag.", False),
         ("Another thing, it crashes a lot.", False),
+        ("The last thing I'd say.", True),
+        ("The note could be better.", False),
+        ("No, the note would be better.", False),
+        ("The other thing would be better.", False),
         # an announcement that goes on to tell the story
         ("I can give you an example: it crashed twice last week.", False),
         ("I can think of a time it deleted all my invoices.", False),

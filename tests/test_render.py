@@ -272,14 +272,18 @@ def test_render_insights_csv_has_the_contract_columns(round_, settings, tmp_path
             for insight in theme.insights:
                 expected[(insight.text, insight.line)] = (persona.id, theme.label)
     assert any(theme for _, theme in expected.values())
+    from persona_lab.views import display_names
+
     names = {p.id: p.name for p in round_.personas}
     people = {p.id: p for p in round_.participants}
+    shown = display_names(round_.participants)
     for row in frame.itertuples():
         assert (row.persona_id, row.theme) == expected.get((row.text, row.line), ("", ""))
         assert row.persona == names.get(row.persona_id, "")
-        # Who said it, as the cards name them: the participant's name and title.
+        # Who said it, as the cards name them ("User" in two files is each file's
+        # name there), and their title.
         who = people[row.participant]
-        assert (row.name, row.title) == (who.name, who.title or "")
+        assert (row.name, row.title) == (shown[who.id], who.title or "")
     assert b"\r\n" not in (tmp_path / "insights.csv").read_bytes()
     themes = pd.read_csv(tmp_path / "themes.csv")
     assert list(themes.columns[:7]) == [

@@ -864,6 +864,12 @@ def test_tools_named_skip_what_is_not_theirs_and_common_words():
     assert tools_named("Our outreach is weak, and we never used clari.") == set()
     assert tools_named("No Clari here, so a Google Sheet it is.") == {"Google Sheets"}
     assert tools_named("We moved from ZoomInfo to Apollo in January.") == {"ZoomInfo", "Apollo"}
+    # A denial covers the names listed after it, not those in a list of what they use.
+    assert tools_named("We don't use Salesforce, HubSpot or Outreach.") == set()
+    assert tools_named("We don't have Gong or Clari.") == set()
+    said = "We use Salesforce and Gong, but we don't have Clari."
+    assert tools_named(said) == {"Salesforce", "Gong"}
+    assert tools_named("Adaptive planning is hard; Adaptive for the plan.") == {"Adaptive Planning"}
     # Named once as theirs is enough, even beside a denial of it.
     assert tools_named("We don't have Gong. Well, we have Gong for the AEs.") == {"Gong"}
 
@@ -878,14 +884,19 @@ def test_company_context_counts_industries_and_sizes_by_company():
         )
 
     members = [
+        buyer("fpa", "Harborview ", None, None),  # the first says nothing of the company
         buyer("cfo", "Harborview", "Supply chain software", "1001-5000"),
-        buyer("fpa", "Harborview ", "Supply chain software", "1001-5000"),
         buyer("vp", "Arclight", "Advertising technology", "201-1000"),
         buyer("solo", None, "Advertising technology", "201-1000"),
+        buyer("Arclight", None, "Energy software", "51-200"),  # an id that is a company's name
     ]
     context = company_context(members, {"cfo": ["Excel in between."], "fpa": ["Excel, always."]})
-    assert context.industries == (("Advertising technology", 2), ("Supply chain software", 1))
-    assert context.company_sizes == (("201-1000", 2), ("1001-5000", 1))
+    assert context.industries == (
+        ("Advertising technology", 2),
+        ("Energy software", 1),
+        ("Supply chain software", 1),
+    )
+    assert context.company_sizes == (("201-1000", 2), ("1001-5000", 1), ("51-200", 1))
     assert context.tools == (("Excel", 2),)  # tools: by the participants naming them
 
 

@@ -76,12 +76,15 @@ def insights_frame(round_: Round) -> pd.DataFrame:
         for theme in persona.themes:
             for insight in theme.insights:
                 placed[insight.key] = (persona.id, theme.label, persona.name)
+    from .views import display_names
+
     people = {p.id: p for p in round_.participants}
+    shown = display_names(round_.participants)
     rows = []
     for i in round_.insights:
         who = people.get(i.participant)
         where = placed.get(i.key, ("", "", ""))
-        said_by = (who.name, who.title or "") if who is not None else (i.speaker, "")
+        said_by = (shown[who.id], who.title or "") if who is not None else (i.speaker, "")
         rows.append(
             {**i.to_dict(), **dict(zip(PLACEMENT_COLUMNS, (*where, *said_by), strict=True))}
         )

@@ -33,7 +33,8 @@ DENIES = re.compile(
 # "Just one more thing, something I think could be improved.", "Another thing I'd
 # like to add.": a point announced, said in the sentences after it.
 ANNOUNCES_POINT = re.compile(
-    _LEAD + r"(?:just\s+)?(?:one|another|a|the)\s+(?:(?:more|last|final|other|further)\s+)?"
+    _LEAD + r"(?:just\s+)?(?:(?:one|another)\s+(?:(?:more|last|final|other|further)\s+)?"
+    r"|(?:the|a)\s+(?:last|final)\s+)"
     r"(?:thing|point|note)\b"
     r"(?:[,:]?\s*(?:(?:something|that|which)\s+)?(?:i\s+(?:think|feel|guess|believe)\s+)?"
     r"(?:could|should|can|might|would)\s+be\s+(?:improved|better|changed|added|mentioned)"

@@ -135,6 +135,11 @@ _NOT_THERE = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?\n]")
+# The names listed before this one: "we don't have Gong or Clari" denies both.
+# Names are capitalised ("Power BI"), so the verb before them ("use") is not taken.
+_LISTED_BEFORE = re.compile(
+    r"(?:\b[A-Z0-9][\w.-]*(?:\s+[A-Z0-9][\w.-]*)?\s*(?:,|\bor\b|\band\b|\bnor\b)\s*)+$"
+)
 
 
 def tools_named(text: str) -> set[str]:
@@ -144,7 +149,7 @@ def tools_named(text: str) -> set[str]:
         for match in pattern.finditer(text):
             before = text[max(0, match.start() - 40) : match.start()]
             before = _SENTENCE_END.split(before)[-1]
-            if not _NOT_THERE.search(before):
+            if not _NOT_THERE.search(_LISTED_BEFORE.sub("", before)):
                 named.add(shown)
                 break
     return named
@@ -161,11 +166,18 @@ def company_context(
     tools: Counter[str] = Counter()
     for p in members:
         tools.update(tools_named("\n".join(said.get(p.id, ()))))
-    # Two buyers of one company are one company of that industry and size.
-    companies = {(p.company or "").strip().casefold() or p.id: p for p in members}
+    # Two buyers of one company are one company of that industry and size (the first
+    # of them to give each); a buyer with no company counts as one.
+    industry: dict[tuple[str, str], str | None] = {}
+    size: dict[tuple[str, str], str | None] = {}
+    for p in members:
+        company = (p.company or "").strip().casefold()
+        key = ("company", company) if company else ("participant", p.id)
+        industry[key] = industry.get(key) or p.industry
+        size[key] = size.get(key) or p.company_size
     return CompanyContext(
-        industries=_counted(p.industry for p in companies.values()),
-        company_sizes=_counted(p.company_size for p in companies.values()),
+        industries=_counted(industry.values()),
+        company_sizes=_counted(size.values()),
         companies=tuple(sorted({p.company for p in members if p.company})),
         tools=tuple(sorted(tools.items(), key=lambda kv: (-kv[1], kv[0]))),
     )
