@@ -306,6 +306,8 @@ def test_diff_cautions_when_the_rounds_were_built_with_other_settings(two_rounds
         old_vectors, new_vectors = round_vectors(store, old), round_vectors(store, new)
     models = {**new.settings["models"], "embeddings": "other-model"}
     stricter = {**new.settings, "thresholds": {"pain": 0.8}, "workers": 7, "models": models}
+    stricter.pop("theme_pair_similarity")  # stored before the setting existed: its default
+    stricter["names"] = "my-names.txt"  # how personas are named changes no finding
     diff = diff_rounds(old, dataclasses.replace(new, settings=stricter), old_vectors, new_vectors)
     changed = {name for name, _, _ in diff.method_changed}
     assert changed == {"thresholds", "models.embeddings"}  # workers change no finding

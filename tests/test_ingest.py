@@ -418,9 +418,10 @@ def test_round_is_named_by_the_files_metadata_when_they_agree(settings, tmp_path
     # Files that name two rounds, or only some files that name one, leave the folder's name.
     split = [read[0], dataclasses.replace(read[1], round="2025-H2")]
     assert round_name([folder], settings, split) == "calls"
-    assert round_name([folder], settings, [read[0], dataclasses.replace(read[1], round=None)]) == (
-        "calls"
-    )
+    for blank in (None, "  "):
+        some = [read[0], dataclasses.replace(read[1], round=blank)]
+        assert round_name([folder], settings, some) == "calls"
+    assert round_name([folder], settings.with_overrides(round=" Q3 "), read) == "Q3"
 
 
 def test_malformed_manifest_is_one_skipped_line_and_transcripts_still_read(settings, tmp_path):

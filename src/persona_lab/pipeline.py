@@ -55,11 +55,11 @@ def round_name(
     better than the folder it happens to sit in; files that name different rounds
     (or none) leave the folder's name.
     """
-    if settings.round:
-        return settings.round
-    named = {t.round.strip() for t in transcripts if t.round and t.round.strip()}
-    if len(named) == 1 and all(t.round for t in transcripts):
-        return named.pop()
+    if settings.round.strip():
+        return settings.round.strip()
+    named = [(t.round or "").strip() for t in transcripts]
+    if named and all(named) and len(set(named)) == 1:
+        return named[0]
     first = Path(paths[0]) if paths else Path(".")
     return (first if first.is_dir() else first.parent).resolve().name or "round"
 

@@ -20,6 +20,11 @@ from . import errors
 KINDS = ("pain", "goal", "objection")
 
 
+# Settings that name and date a round rather than say how it was built: the round
+# document's header shows them, and two rounds differing in them were built alike.
+ROUND_LABEL_SETTINGS = ("round", "generated_at")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Settings of one run; see ``data/defaults.toml`` for what each one does."""

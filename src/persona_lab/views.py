@@ -19,7 +19,7 @@ from . import charts
 from .diff.continuity import first_name
 from .models import UNKNOWN, Insight, Participant, Persona, Quote, Round, Theme
 from .roles import INDIVIDUAL
-from .settings import default_settings
+from .settings import ROUND_LABEL_SETTINGS, default_settings
 from .synthesize import min_group_size
 
 # Most senior first, for role lines that list several levels.
@@ -213,19 +213,15 @@ def setting_text(value: Any) -> str:
     return str(value)
 
 
-# The round's name and date head the document; as settings they are no method (unset,
-# the files decide them), so they are not listed as unset or as changed.
-HEADER_SETTINGS = ("round", "generated_at")
-
-
 def method_rows(settings: dict[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The models used and the other settings, each as sorted (name, value) rows."""
     models = settings.get("models")
     model_rows = sorted((k, setting_text(v)) for k, v in models.items()) if models else []
+    # An unset round name or date is decided by the files; the header shows it.
     rows = sorted(
         (k, setting_text(v))
         for k, v in settings.items()
-        if k != "models" and not (k in HEADER_SETTINGS and not v)
+        if k != "models" and not (k in ROUND_LABEL_SETTINGS and not v)
     )
     return model_rows, rows
 
@@ -238,7 +234,7 @@ def changed_rows(settings: dict[str, Any]) -> list[tuple[str, str, str]]:
         (name, setting_text(value), setting_text(defaults[name]))
         for name, value in sorted(settings.items())
         if name in defaults
-        and name not in HEADER_SETTINGS
+        and name not in ROUND_LABEL_SETTINGS
         and setting_text(value) != setting_text(defaults[name])
     ]
 

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..models import Persona, Round
+from ..settings import ROUND_LABEL_SETTINGS, default_settings
 from .changes import (
     Side,
     ThemeChange,
@@ -162,24 +163,28 @@ class RoundDiff:
         }
 
 
-# Settings that name or date a round, or change how fast it is built or what is written,
-# not what it finds.
+# Settings that name or date a round, change how fast it is built, or change how it is
+# shown (names, quotes, formats), not what it finds.
 NOT_METHOD = frozenset(
     {
-        "round",
-        "generated_at",
+        *ROUND_LABEL_SETTINGS,
         "workers",
         "batch_size",
         "embedding_batch_size",
         "formats",
         "templates",
+        "names",
+        "quotes_per_theme",
+        "pseudonymize",
     }
 )
 
 
 def _flat(settings: dict[str, Any]) -> dict[str, str]:
+    """A round's settings as text by name, the shipped default standing in for a setting
+    the round was stored without (one added to persona_lab since)."""
     out: dict[str, str] = {}
-    for name, value in settings.items():
+    for name, value in {**default_settings().to_dict(), **settings}.items():
         if name in NOT_METHOD:
             continue
         if isinstance(value, dict) and name == "models":
