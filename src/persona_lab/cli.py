@@ -23,6 +23,11 @@ if TYPE_CHECKING:
     from .models import Persona, Round
     from .settings import Settings
 
+# The --round option of run and refresh.
+ROUND_HELP = (
+    "Name of the round (default: the `round` all files' metadata give, else the folder's name)."
+)
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -170,8 +175,7 @@ def run(
         str | None,
         typer.Option(
             "--round",
-            help="Name of the round (default: the `round` all files' metadata give, "
-            "else the folder's name).",
+            help=ROUND_HELP,
         ),
     ] = None,
     formats: Annotated[

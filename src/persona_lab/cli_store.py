@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .cli import (
+    ROUND_HELP,
     ConfigOpt,
     InputFormatOpt,
     InterviewerOpt,
@@ -227,8 +228,7 @@ def refresh_command(
         str | None,
         typer.Option(
             "--round",
-            help="Name of the new round (default: the `round` all files' metadata give, "
-            "else the folder's name).",
+            help=ROUND_HELP,
         ),
     ] = None,
     out: Annotated[

@@ -29,7 +29,6 @@ STATUS_TITLES = {
     "steady": "Themes that held steady",
 }
 CANNOT_WRITE = "cannot write the report to {path} ({error})"
-TEMPLATE_FAILED = "the diff template failed: {error}; fix it, or remove it to use the shipped one"
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,7 @@ def render(diff: RoundDiff, settings: Settings) -> dict[str, str]:
     Raises:
         errors.OutputError: a template failed.
     """
-    from ..render import environment
+    from ..render import environment, template_problem
 
     env = environment(settings)
     env.filters["share"] = share
@@ -115,7 +114,7 @@ def render(diff: RoundDiff, settings: Settings) -> dict[str, str]:
         html = env.get_template("diff.html").render(**context)
         markdown = env.get_template("diff.md").render(**context)
     except TemplateError as exc:
-        raise errors.OutputError(TEMPLATE_FAILED.format(error=exc.message or exc)) from exc
+        raise errors.OutputError(template_problem(exc)) from exc
     return {NAMES[0]: html, NAMES[1]: markdown, NAMES[2]: diff_json(diff)}
 
 

@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from ..models import CompanyContext, Participant, Transcript
+from ..roles import normalize_title
 from .config import PersonaConfig, tool_patterns
 
 
@@ -89,9 +90,7 @@ def shared_specialty(
     members: Sequence[Participant], specialties: Sequence[tuple[str, Sequence[str]]]
 ) -> str | None:
     """The specialty the titles of at least half the members name, if any."""
-    titles = [
-        " " + " ".join(re.findall(r"[a-z0-9]+", p.title.lower())) + " " for p in members if p.title
-    ]
+    titles = [f" {normalize_title(p.title)} " for p in members if p.title]
     for name, phrases in specialties:
         count = sum(any(f" {phrase} " in title for phrase in phrases) for title in titles)
         if count > 1 and count * 2 >= len(members):
