@@ -237,9 +237,15 @@ def test_store_rounds_lists_each_round_once(tmp_path):
     result = runner.invoke(app, ["rounds", "--db", str(db)])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["round", "date", "files", "participants", "personas"]
-    assert lines[1].split() == ["2026-H1", "2026-01-20", "5", "6", "2"]
-    assert lines[2].split() == ["2026-H2", "2026-08-09", "7", "8", "3"]
+    assert lines[0].split() == ["round", "date", "files", "participants", "personas", "emerging"]
+    # Personas as `run` counts them, emerging roles apart.
+    with open_store(db) as store:
+        for line, name in zip(lines[1:], ("2026-H1", "2026-H2"), strict=True):
+            personas = load_round(store, name).personas
+            full = sum(not p.emerging for p in personas)
+            assert line.split()[4:] == [str(full), str(len(personas) - full)]
+    assert lines[1].split()[:4] == ["2026-H1", "2026-01-20", "5", "6"]
+    assert lines[2].split()[:4] == ["2026-H2", "2026-08-09", "7", "8"]
 
 
 def test_store_show_renders_the_stored_round_without_recomputing(tmp_path, monkeypatch):

@@ -104,7 +104,8 @@ def rounds_command(
     db: DbOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON line a round.")] = False,
 ) -> None:
-    """List the stored rounds: date, files, participants and personas, oldest first.
+    """List the stored rounds: date, files, participants, personas and emerging roles,
+    oldest first.
 
     Example: `persona-lab rounds --db research.db`
     """
@@ -122,10 +123,12 @@ def rounds_command(
         else:
             typer.echo(
                 f"{'round':<20} {'date':<10} {'files':>5} {'participants':>12} {'personas':>8}"
+                f" {'emerging':>8}"
             )
             for r in found:
                 typer.echo(
                     f"{r.name:<20} {r.date:<10} {r.files:>5} {r.participants:>12} {r.personas:>8}"
+                    f" {r.emerging:>8}"
                 )
         if not found:
             _err(f"no round stored in {_db(db)} yet")

@@ -46,8 +46,9 @@ class RoundSummary:
     date: str
     files: int
     participants: int
-    personas: int
+    personas: int  # full personas, as `run` counts them
     stored_at: str
+    emerging: int = 0  # emerging roles (thin evidence), counted apart
 
 
 def round_digest(round_: Round, files: Sequence[StoredFile]) -> str:
@@ -242,13 +243,21 @@ def list_rounds(store: Store) -> list[RoundSummary]:
             (SELECT COUNT(*) FROM round_files f WHERE f.round_id = r.id) AS files,
             (SELECT COUNT(DISTINCT p.id) FROM participants p
                 WHERE p.round_id = r.id AND NOT p.is_interviewer) AS participants,
-            (SELECT COUNT(*) FROM personas s WHERE s.round_id = r.id) AS personas
+            (SELECT COUNT(*) FROM personas s
+                WHERE s.round_id = r.id AND NOT s.emerging) AS personas,
+            (SELECT COUNT(*) FROM personas s WHERE s.round_id = r.id AND s.emerging) AS emerging
         FROM rounds r ORDER BY r.date, r.name
         """
     ).fetchall()
     return [
         RoundSummary(
-            r["name"], r["date"], r["files"], r["participants"], r["personas"], r["stored_at"]
+            r["name"],
+            r["date"],
+            r["files"],
+            r["participants"],
+            r["personas"],
+            r["stored_at"],
+            r["emerging"],
         )
         for r in rows
     ]
