@@ -173,10 +173,7 @@ def run(
     config: ConfigOpt = None,
     round_name: Annotated[
         str | None,
-        typer.Option(
-            "--round",
-            help=ROUND_HELP,
-        ),
+        typer.Option("--round", help=ROUND_HELP),
     ] = None,
     formats: Annotated[
         str | None,

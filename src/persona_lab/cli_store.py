@@ -229,10 +229,7 @@ def refresh_command(
     paths: PathsArg,
     round_name: Annotated[
         str | None,
-        typer.Option(
-            "--round",
-            help=ROUND_HELP,
-        ),
+        typer.Option("--round", help=ROUND_HELP),
     ] = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for the round and what-changed files.")
