@@ -434,6 +434,39 @@ DOERS = [
 ]
 
 
+JOINED = [
+    # A noun's "per" or "of" phrase is part of what it names.
+    (
+        "And:CCONJ:cc:4 price:NOUN:nsubj:4 per:ADP:prep:1 seat:NOUN:pobj:2 is:AUX:ROOT:4"
+        " a:DET:det:6 concern:NOUN:attr:4",
+        "price per seat",
+        "price per",
+    ),
+    (
+        "we:PRON:nsubj:1 have:VERB:ROOT:1 a:DET:det:3 lack:NOUN:dobj:1 of:ADP:prep:3"
+        " pipeline:NOUN:compound:6 visibility:NOUN:pobj:4",
+        "lack of pipeline visibility",
+        "lack of",
+    ),
+    # ... but not when it only counts or measures ("a lot of time").
+    (
+        "it:PRON:nsubj:1 takes:VERB:ROOT:1 a:DET:det:3 lot:NOUN:dobj:1 of:ADP:prep:3"
+        " time:NOUN:pobj:4",
+        None,
+        "lot of time",
+    ),
+]
+
+
+@pytest.mark.parametrize(("spec", "kept", "never"), JOINED)
+def test_label_phrases_keep_a_nouns_of_or_per_phrase(blank_nlp, spec, kept, never):
+    from persona_lab.extract.summary import phrases
+
+    found = phrases(_parsed(blank_nlp.vocab, spec))
+    assert never not in found
+    assert kept is None or kept in found
+
+
 @pytest.mark.parametrize(("spec", "kept", "never"), NEGATION_AND_LISTS + DOERS)
 def test_label_phrases_keep_a_verbs_negation_and_never_list_nouns(blank_nlp, spec, kept, never):
     from persona_lab.extract.summary import phrases

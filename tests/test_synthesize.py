@@ -512,6 +512,26 @@ def test_a_theme_with_one_distinctive_phrase_still_chooses_by_meaning(settings):
     assert chosen.label == "wait weeks"
 
 
+def test_a_label_is_what_more_of_the_themes_people_said(settings):
+    from persona_lab.synthesize.theme_clusters import Cluster
+    from persona_lab.synthesize.themes import term_frequencies, theme_from
+
+    # One person's rarer words ("platform fee", said once in the round) against the
+    # words both people used ("price per seat").
+    texts = [
+        ("Price per seat is a concern for us", ("price per seat",), "p0"),
+        ("I would rather pay a platform fee instead", ("pay a platform fee",), "p0"),
+        ("I am wary of price per seat", ("price per seat",), "p1"),
+    ]
+    insights = [_label_insight(i, t, p, who) for i, (t, p, who) in enumerate(texts)]
+    vectors = FakeEmbedder().encode([i.text for i in insights])
+    cluster = Cluster("objection", (0, 1, 2))
+    counts, stats = term_frequencies([cluster], insights)
+    assert theme_from(cluster, insights, vectors, counts[0], stats, settings).label == (
+        "price per seat"
+    )
+
+
 def test_a_themes_quotes_include_one_that_says_its_label(settings):
     from persona_lab.synthesize.themes import with_label_quote
 

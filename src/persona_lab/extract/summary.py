@@ -320,6 +320,37 @@ def _doers(sentence: Span, max_words: int) -> list[str]:
     return out
 
 
+# A noun's "of" or "per" phrase is part of what it names: "price per seat", "lack of
+# visibility", "quality of the data".
+JOINING_PREPS = {"of", "per"}
+JOINED_MAX_WORDS = 5
+
+
+def _joined(chunk: Span, tokens: list[Token], chunks: list[Span]) -> str | None:
+    """The chunk with the "of" or "per" phrase right after it, when the two read as
+    one thing; None when there is none or it names nothing ("a lot of time")."""
+    doc = chunk.doc
+    if not tokens or chunk.end >= len(doc) or tokens[-1].lower_ in WEAK_HEADS:
+        return None
+    prep = doc[chunk.end]
+    if prep.lower_ not in JOINING_PREPS or prep.head.i != chunk.root.i or prep.dep_ != "prep":
+        return None
+    objects = [c for c in prep.children if c.dep_ == "pobj"]
+    if not objects:
+        return None
+    after = next((c for c in chunks if c.start == prep.i + 1 and c.root.i == objects[0].i), None)
+    if after is None:
+        return None
+    span = tokens + list(doc[prep.i : after.end])
+    if (
+        len(_text(span).split()) > JOINED_MAX_WORDS
+        or span[-1].lower_ in WEAK_HEADS | TIME_NOUNS
+        or any(t.is_punct or t.is_quote or t.text in QUOTES for t in span)
+    ):
+        return None
+    return _text(span)
+
+
 def phrases(sentence: Span, *, max_words: int = 6) -> tuple[str, ...]:
     """Candidate label phrases of a sentence, most specific first, without repeats."""
     found: list[str] = []
@@ -357,6 +388,8 @@ def phrases(sentence: Span, *, max_words: int = 6) -> tuple[str, ...]:
             listed = any(t.text in (",", ";") for t in span)
             if verb_on and short and verb_on[0].pos_ == "VERB" and not quoted and not listed:
                 found.append(_text(span))
+        if (joined := _joined(chunk, tokens, chunks)) is not None:
+            found.append(joined)
         found.append(_text(tokens))
     found.extend(_doers(sentence, max_words))
     if not found:

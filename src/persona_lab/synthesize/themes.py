@@ -107,11 +107,20 @@ def _candidates(
             # Two to four words read as a label; one word ("AI", "students") rarely does.
             length_factor = 0.6 if len(words) == 1 else 1 / (1 + 0.2 * max(0, len(words) - 4))
             score = sum(weight.get(t, 0.0) for t in sorted(found)) * length_factor
+            if least == 1:
+                # Where one person's words count, what both said names the theme
+                # better ("price per seat" from two, not "pay a platform fee" from one).
+                score *= _coverage(_words_of(found), said_by)
             score += 0.5 if i == central else 0.0
             text = " ".join(words)
             if score > scored.get(text, -1.0):
                 scored[text] = score
     return sorted(((-s, t) for t, s in scored.items()))
+
+
+def _coverage(words: set[str], said_by: dict[str, set[str]]) -> float:
+    """The share of the theme's participants who used all of a phrase's words."""
+    return sum(words <= said for said in said_by.values()) / len(said_by)
 
 
 def label_choices(
