@@ -619,9 +619,13 @@ def test_a_larger_persona_needs_a_share_of_its_people_behind_a_theme(settings):
 
     share = dataclasses.replace(settings, min_theme_participants=2, min_theme_share=0.15)
     sizes = (1, 2, 6, 13, 14, 20, 25)
-    assert [participants_needed(n, share) for n in sizes] == [1, 2, 2, 2, 3, 3, 4]
+    # A one-person role gets no theme: two people must say it.
+    assert [participants_needed(n, share) for n in sizes] == [2, 2, 2, 2, 3, 3, 4]
     none = dataclasses.replace(share, min_theme_share=0.0)
-    assert [participants_needed(n, none) for n in (1, 2, 25)] == [1, 2, 2]
+    assert [participants_needed(n, none) for n in (1, 2, 25)] == [2, 2, 2]
+    # ... unless the user asks for themes of one person.
+    one = dataclasses.replace(none, min_theme_participants=1)
+    assert [participants_needed(n, one) for n in (1, 2, 25)] == [1, 1, 1]
     # 0.1 * 30 is 3.0000000000000004 in floating point: still 3 people, not 4.
     assert participants_needed(30, dataclasses.replace(share, min_theme_share=0.1)) == 3
 

@@ -112,10 +112,13 @@ def _cohesive(
 
 def participants_needed(persona_size: int, settings: Settings) -> int:
     """How many of a persona's participants must say a theme: ``min_theme_participants``,
-    or ``min_theme_share`` of a larger persona, and never more than the persona holds."""
+    or ``min_theme_share`` of a larger persona, and never more than the persona holds,
+    except that one person's repeated point is no theme even in a one-person role
+    (a card reading "1 of 1 participants" shows evidence, not a pattern)."""
     # Rounded to 9 places first: 0.1 * 30 is 3.0000000000000004, which must need 3.
     share = math.ceil(round(settings.min_theme_share * persona_size, 9))
-    return min(persona_size, max(settings.min_theme_participants, share))
+    wanted = max(settings.min_theme_participants, share)
+    return max(min(persona_size, wanted), min(settings.min_theme_participants, 2))
 
 
 def shared_by(
