@@ -412,10 +412,10 @@ def test_render_index_shows_sources_skipped_and_method(round_, settings, tmp_pat
     themed = sum(len(t.insights) for p in round_.personas for t in p.themes)
     assert 0 < themed < len(round_.insights)
     sentences = len({(i.source, i.line, i.text) for i in round_.insights})
-    shown = (
-        f"insights from {sentences} sentences" if sentences != len(round_.insights) else "insights"
-    )
-    assert f"{len(round_.insights)}</b><span>{shown}, {themed} in a theme" in index
+    twice = len(round_.insights) - sentences
+    assert f"{len(round_.insights)}</b><span>insights, {themed} in a theme" in index
+    said = f"({twice} sentence is of two kinds)" if twice == 1 else f"({twice} sentences are"
+    assert (said in index) == (twice > 0)
     assert "How far to trust it." in index
     assert "<svg" not in index  # the card lists its themes; the chart is on the persona page
     for persona in round_.personas:
@@ -903,12 +903,17 @@ def test_csv_cells_never_run_as_spreadsheet_formulas(round_, settings, tmp_path)
 
 def test_index_says_how_many_participants_are_in_no_persona(round_, settings, tmp_path):
     write_round(round_, tmp_path / "all", settings, formats=["html"])
-    assert "in no persona" not in (tmp_path / "all" / "index.html").read_text("utf-8")
+    assert "in neither" not in (tmp_path / "all" / "index.html").read_text("utf-8")
     dropped = round_.personas[0]
     fewer = dataclasses.replace(round_, personas=round_.personas[1:])
     write_round(fewer, tmp_path / "fewer", settings, formats=["html"])
     page = (tmp_path / "fewer" / "index.html").read_text("utf-8")
-    assert f"participants, {len(dropped.participants)} in no persona" in page
+    full = sum(len(p.participants) for p in fewer.personas if not p.emerging)
+    emerging = sum(len(p.participants) for p in fewer.personas if p.emerging)
+    said = f"{full} in personas"
+    if emerging:
+        said += f", {emerging} in emerging roles"
+    assert f"participants: {said}, {len(dropped.participants)} in neither" in page
 
 
 def test_an_emerging_role_without_themes_says_so_in_its_row(round_, settings, tmp_path):

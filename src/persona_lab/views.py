@@ -271,6 +271,18 @@ def shared_groups(
     return out
 
 
+def _people_in(cards: Sequence[Card], *, emerging: bool) -> int:
+    """Participants of the full personas, or of the emerging roles."""
+    return len(
+        {
+            m.id
+            for card in cards
+            if card.persona.emerging == emerging
+            for m in card.persona.participants
+        }
+    )
+
+
 def document_context(round_: Round, cards: Sequence[Card]) -> dict[str, Any]:
     """Everything the templates may use, in stable orders (see templates/README.md)."""
     participants = round_.participants
@@ -323,5 +335,10 @@ def document_context(round_: Round, cards: Sequence[Card]) -> dict[str, Any]:
             "unassigned": len(round_.unassigned),
             "without_persona": len(participants)
             - len({m.id for card in cards for m in card.persona.participants}),
+            "in_personas": _people_in(cards, emerging=False),
+            "in_emerging": _people_in(cards, emerging=True),
         },
+        # The round's date is its latest interview's, or the day it was built.
+        "dated_by_interviews": round_.generated_at
+        in {str(t.date) for t in round_.transcripts if t.date},
     }
