@@ -933,7 +933,7 @@ def test_an_emerging_role_without_themes_says_so_in_its_row(round_, settings, tm
 
 
 def test_a_participant_without_a_title_says_why_they_are_in_the_persona(round_, settings, tmp_path):
-    from persona_lab.render import function_label
+    from persona_lab.render import function_label, title_or_placement
 
     sales = next(p for p in round_.personas if p.id == "sales")
     first, second, *rest = sales.participants
@@ -955,5 +955,8 @@ def test_a_participant_without_a_title_says_why_they_are_in_the_persona(round_, 
     # The function reads as on the role line ("Sales"), not as its settings key.
     reason = f"title not known; {function_label(first.function)} from their words (quota ×3)"
     assert reason in md and reason in html
+    # No title and no function: the persona took them for what they said.
+    placed = dataclasses.replace(untitled, role_source="", function="unknown")
+    assert title_or_placement(placed) == "title not known; placed here by what they said"
     # A participant with a title shows the title alone.
     assert "title (vp of sales)" not in md and "title (vp of sales)" not in html

@@ -26,7 +26,7 @@ from jinja2 import (
 )
 
 from . import errors, export
-from .models import Participant, Round
+from .models import UNKNOWN, Participant, Round
 from .outfolder import (
     CANNOT_WRITE,
     MARKER,
@@ -163,11 +163,14 @@ def function_label(function: str) -> str:
 
 def title_or_placement(participant: Participant) -> str:
     """A participant's title, or, without one, how their function was decided
-    ("title not known; Research from their words (papers ×7)")."""
+    ("title not known; Research from their words (papers ×7)"). Used on a persona's
+    card: a participant there with no known function was placed by what they said."""
     if participant.title:
         return participant.title
     how = participant.role_source
     if not how:
+        if participant.function in (UNKNOWN, "other", ""):
+            return "title not known; placed here by what they said"
         return "title not known"
     return "title not known; " + how.replace(
         participant.function, function_label(participant.function), 1
