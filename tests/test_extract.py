@@ -448,7 +448,14 @@ JOINED = [
         "lack of pipeline visibility",
         "lack of",
     ),
-    # ... but not when it only counts or measures ("a lot of time").
+    # ... but not when it only counts or measures ("a lot of time"), or is a light
+    # verb as a noun ("student use of AI" is "use AI").
+    (
+        "it:PRON:nsubj:1 limits:VERB:ROOT:1 student:NOUN:compound:3 use:NOUN:dobj:1"
+        " of:ADP:prep:3 AI:PROPN:pobj:4",
+        "student use",
+        "student use of AI",
+    ),
     (
         "it:PRON:nsubj:1 takes:VERB:ROOT:1 a:DET:det:3 lot:NOUN:dobj:1 of:ADP:prep:3"
         " time:NOUN:pobj:4",

@@ -330,7 +330,9 @@ def _joined(chunk: Span, tokens: list[Token], chunks: list[Span]) -> str | None:
     """The chunk with the "of" or "per" phrase right after it, when the two read as
     one thing; None when there is none or it names nothing ("a lot of time")."""
     doc = chunk.doc
-    if not tokens or chunk.end >= len(doc) or tokens[-1].lower_ in WEAK_HEADS:
+    heads = {tokens[-1].lower_, tokens[-1].lemma_.lower()} if tokens else set()
+    # "student use of AI" is "use AI" as a noun: a light verb's object names nothing more.
+    if not tokens or chunk.end >= len(doc) or heads & (WEAK_HEADS | LIGHT_VERBS):
         return None
     prep = doc[chunk.end]
     if prep.lower_ not in JOINING_PREPS or prep.head.i != chunk.root.i or prep.dep_ != "prep":
