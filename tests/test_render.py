@@ -960,3 +960,15 @@ def test_a_participant_without_a_title_says_why_they_are_in_the_persona(round_, 
     assert title_or_placement(placed) == "title not known; placed here by what they said"
     # A participant with a title shows the title alone.
     assert "title (vp of sales)" not in md and "title (vp of sales)" not in html
+
+
+def test_a_card_without_themes_says_so_in_its_own_paragraph(round_, settings, tmp_path):
+    emerging = next(p for p in round_.personas if p.emerging)
+    bare = dataclasses.replace(emerging, themes=(), unthemed=round_.insights[:1])
+    personas = tuple(bare if p is emerging else p for p in round_.personas)
+    write_round(dataclasses.replace(round_, personas=personas), tmp_path, settings)
+    md = (tmp_path / "personas" / f"{bare.id}.md").read_text("utf-8")
+    said = "No themes yet: nothing here was said often enough, or by enough people"
+    assert f"\n\n{said}" in md
+    # A blank line after it too, so the next heading is not read into the paragraph.
+    assert "to count as a theme.\n\n## Participants" in md
