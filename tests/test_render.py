@@ -972,3 +972,22 @@ def test_a_card_without_themes_says_so_in_its_own_paragraph(round_, settings, tm
     assert f"\n\n{said}" in md
     # A blank line after it too, so the next heading is not read into the paragraph.
     assert "to count as a theme.\n\n## Participants" in md
+
+
+def test_the_round_date_says_whether_an_interview_or_the_build_gave_it(round_, settings, tmp_path):
+    # No transcript of the fixture has a date: the round's date is the day it was built.
+    assert not any(t.date for t in round_.transcripts)
+    write_round(round_, tmp_path / "built", settings, formats=["html", "md"])
+    index = (tmp_path / "built" / "index.html").read_text("utf-8")
+    assert f"built on {round_.generated_at} (no file gives its interview" in index
+    persona = round_.personas[0]
+    card = (tmp_path / "built" / "personas" / f"{persona.id}.html").read_text("utf-8")
+    assert f"built {round_.generated_at}" in card
+    assert "Built on" in (tmp_path / "built" / "personas.md").read_text("utf-8")
+    # The latest interview's date.
+    dated = tuple(dataclasses.replace(t, date=round_.generated_at) for t in round_.transcripts)
+    write_round(dataclasses.replace(round_, transcripts=dated), tmp_path / "held", settings)
+    index = (tmp_path / "held" / "index.html").read_text("utf-8")
+    assert f"the latest held on {round_.generated_at}" in index and "built on" not in index
+    md = (tmp_path / "held" / "personas.md").read_text("utf-8")
+    assert f"Interviews up to {round_.generated_at}" in md
