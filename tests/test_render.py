@@ -411,11 +411,8 @@ def test_render_index_shows_sources_skipped_and_method(round_, settings, tmp_pat
     assert FakeEmbedder.name in index and "min_participants" in index
     themed = sum(len(t.insights) for p in round_.personas for t in p.themes)
     assert 0 < themed < len(round_.insights)
-    sentences = len({(i.source, i.line, i.text) for i in round_.insights})
-    twice = len(round_.insights) - sentences
     assert f"{len(round_.insights)}</b><span>insights, {themed} in a theme" in index
-    said = f"({twice} sentence is of two kinds)" if twice == 1 else f"({twice} sentences are"
-    assert (said in index) == (twice > 0)
+    assert "of more than one kind)" not in index  # every sentence here is one insight
     assert "How far to trust it." in index
     assert "<svg" not in index  # the card lists its themes; the chart is on the persona page
     for persona in round_.personas:
@@ -909,10 +906,11 @@ def test_index_says_how_many_participants_are_in_no_persona(round_, settings, tm
     write_round(fewer, tmp_path / "fewer", settings, formats=["html"])
     page = (tmp_path / "fewer" / "index.html").read_text("utf-8")
     full = sum(len(p.participants) for p in fewer.personas if not p.emerging)
-    emerging = sum(len(p.participants) for p in fewer.personas if p.emerging)
+    emerging = [p for p in fewer.personas if p.emerging]
     said = f"{full} in personas"
     if emerging:
-        said += f", {emerging} in emerging roles"
+        roles = "the emerging role" if len(emerging) == 1 else "emerging roles"
+        said += f", {sum(len(p.participants) for p in emerging)} in {roles}"
     assert f"participants: {said}, {len(dropped.participants)} in neither" in page
 
 
@@ -957,7 +955,9 @@ def test_a_participant_without_a_title_says_why_they_are_in_the_persona(round_, 
     assert reason in md and reason in html
     # No title and no function: the persona took them for what they said.
     placed = dataclasses.replace(untitled, role_source="", function="unknown")
-    assert title_or_placement(placed) == "title not known; placed here by what they said"
+    assert title_or_placement(placed) == "title not known; placed by what they said"
+    # "other": a title outside the taxonomy says no function either.
+    assert not dataclasses.replace(titled, function="other").function_known
     # A participant with a title shows the title alone.
     assert "title (vp of sales)" not in md and "title (vp of sales)" not in html
 
@@ -991,3 +991,49 @@ def test_the_round_date_says_whether_an_interview_or_the_build_gave_it(round_, s
     assert f"the latest held on {round_.generated_at}" in index and "built on" not in index
     md = (tmp_path / "held" / "personas.md").read_text("utf-8")
     assert f"Interviews up to {round_.generated_at}" in md
+    # A date the settings gave, other than the latest interview's.
+    older = tuple(dataclasses.replace(t, date="2024-01-15") for t in round_.transcripts)
+    write_round(dataclasses.replace(round_, transcripts=older), tmp_path / "set", settings)
+    index = (tmp_path / "set" / "index.html").read_text("utf-8")
+    assert f"files, dated {round_.generated_at}" in index
+
+
+def test_one_sentence_of_three_kinds_counts_once_in_the_header(round_, settings, tmp_path):
+    first = round_.insights[0]
+    extra = tuple(dataclasses.replace(first, kind=k) for k in ("metric", "decision"))
+    write_round(
+        dataclasses.replace(round_, insights=(*round_.insights, *extra)),
+        tmp_path,
+        settings,
+        formats=["html"],
+    )
+    index = (tmp_path / "index.html").read_text("utf-8")
+    assert "(1 sentence is of more than one kind)" in index
+
+
+def test_a_participant_placed_by_their_words_is_marked_on_card_and_table(
+    round_, settings, tmp_path
+):
+    persona = next(p for p in round_.personas if not p.emerging)
+    first, *rest = persona.participants
+    placed = dataclasses.replace(first, title=None, role_source="", function="unknown")
+    swapped = dataclasses.replace(persona, participants=(placed, *rest))
+    transcripts = tuple(
+        dataclasses.replace(
+            t, participants=tuple(placed if p.id == first.id else p for p in t.participants)
+        )
+        for t in round_.transcripts
+    )
+    round_ = dataclasses.replace(
+        round_,
+        transcripts=transcripts,
+        personas=tuple(swapped if p is persona else p for p in round_.personas),
+    )
+    write_round(round_, tmp_path, settings)
+    said = "placed by what they said"
+    md = (tmp_path / "personas" / f"{persona.id}.md").read_text("utf-8")
+    html = (tmp_path / "personas" / f"{persona.id}.html").read_text("utf-8")
+    assert f"title not known; {said}" in md and f"title not known; {said}" in html
+    table = (tmp_path / "index.html").read_text("utf-8").split('id="participants"')[1]
+    row = next(r for r in table.split("<tr>") if escape(first.name) in r)
+    assert said in row

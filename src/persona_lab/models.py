@@ -102,6 +102,12 @@ class Participant:
     sources: tuple[str, ...] = ()
     role_source: str | None = None
 
+    @property
+    def function_known(self) -> bool:
+        """Whether the title or their words gave a function a persona can be built on
+        ("other": a title outside the taxonomy, which says no function)."""
+        return self.function not in (UNKNOWN, "other", "")
+
 
 @dataclass(frozen=True)
 class Transcript:

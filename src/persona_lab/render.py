@@ -26,7 +26,7 @@ from jinja2 import (
 )
 
 from . import errors, export
-from .models import UNKNOWN, Participant, Round
+from .models import Participant, Round
 from .outfolder import (
     CANNOT_WRITE,
     MARKER,
@@ -161,6 +161,9 @@ def function_label(function: str) -> str:
     return labels.get(function, function.replace("_", " ").capitalize())
 
 
+PLACED_BY_WORDS = "placed by what they said"
+
+
 def title_or_placement(participant: Participant) -> str:
     """A participant's title, or, without one, how their function was decided
     ("title not known; Research from their words (papers ×7)"). Used on a persona's
@@ -169,8 +172,8 @@ def title_or_placement(participant: Participant) -> str:
         return participant.title
     how = participant.role_source
     if not how:
-        if participant.function in (UNKNOWN, "other", ""):
-            return "title not known; placed here by what they said"
+        if not participant.function_known:
+            return f"title not known; {PLACED_BY_WORDS}"
         return "title not known"
     return "title not known; " + how.replace(
         participant.function, function_label(participant.function), 1

@@ -271,6 +271,17 @@ def shared_groups(
     return out
 
 
+def round_date_from(round_: Round) -> str:
+    """Where the round's date came from: "interviews" (the latest one's), "settings"
+    (a date set for it), or "build" (the day it was built: no file gives a date)."""
+    dates = sorted(str(t.date) for t in round_.transcripts if t.date)
+    if dates and round_.generated_at == dates[-1]:
+        return "interviews"
+    if dates or round_.settings.get("generated_at"):
+        return "settings"
+    return "build"
+
+
 def _people_in(cards: Sequence[Card], *, emerging: bool) -> int:
     """Participants of the full personas, or of the emerging roles."""
     return len(
@@ -292,6 +303,7 @@ def document_context(round_: Round, cards: Sequence[Card]) -> dict[str, Any]:
     core = core_kinds(round_)
     every_kind = kinds_present([t for card in cards for t in card.persona.themes])
     unthemed = [(card, card.persona.unthemed) for card in cards if card.persona.unthemed]
+    said = Counter((i.source, i.line, i.text) for i in round_.insights)
     return {
         "round": round_,
         "cards": cards,
@@ -327,18 +339,18 @@ def document_context(round_: Round, cards: Sequence[Card]) -> dict[str, Any]:
             "participants": len(participants),
             "insights": len(round_.insights),
             # One sentence can be two insights (a goal that names a metric).
-            "sentences": len({(i.source, i.line, i.text) for i in round_.insights}),
+            "sentences": len(said),
+            "multi_kind": sum(1 for n in said.values() if n > 1),
             "personas": len(round_.personas),
+            "full_personas": sum(1 for p in round_.personas if not p.emerging),
             "emerging": sum(1 for p in round_.personas if p.emerging),
             "unthemed": sum(len(card.persona.unthemed) for card in cards),
             "themed": sum(t.mentions for card in cards for t in card.persona.themes),
             "unassigned": len(round_.unassigned),
             "without_persona": len(participants)
             - len({m.id for card in cards for m in card.persona.participants}),
-            "in_personas": _people_in(cards, emerging=False),
+            "in_full_personas": _people_in(cards, emerging=False),
             "in_emerging": _people_in(cards, emerging=True),
         },
-        # The round's date is its latest interview's, or the day it was built.
-        "dated_by_interviews": round_.generated_at
-        in {str(t.date) for t in round_.transcripts if t.date},
+        "round_date_from": round_date_from(round_),
     }

@@ -326,13 +326,14 @@ JOINING_PREPS = {"of", "per"}
 JOINED_MAX_WORDS = 5
 
 
-def _joined(chunk: Span, tokens: list[Token], chunks: list[Span]) -> str | None:
-    """The chunk with the "of" or "per" phrase right after it, when the two read as
-    one thing; None when there is none or it names nothing ("a lot of time")."""
+def _joined(chunk: Span, tokens: list[Token], chunks: list[Span], max_words: int) -> str | None:
+    """The chunk (as trimmed to ``tokens``, which ``phrases`` keeps only when its head
+    names something) with the "of" or "per" phrase right after it, when the two read as
+    one thing; None when there is none, or it only measures ("lack of time")."""
     doc = chunk.doc
-    heads = {tokens[-1].lower_, tokens[-1].lemma_.lower()} if tokens else set()
     # "student use of AI" is "use AI" as a noun: a light verb's object names nothing more.
-    if not tokens or chunk.end >= len(doc) or heads & (WEAK_HEADS | LIGHT_VERBS):
+    head = tokens[-1]
+    if chunk.end >= len(doc) or {head.lower_, head.lemma_.lower()} & LIGHT_VERBS:
         return None
     prep = doc[chunk.end]
     if prep.lower_ not in JOINING_PREPS or prep.head.i != chunk.root.i or prep.dep_ != "prep":
@@ -345,7 +346,7 @@ def _joined(chunk: Span, tokens: list[Token], chunks: list[Span]) -> str | None:
         return None
     span = tokens + list(doc[prep.i : after.end])
     if (
-        len(_text(span).split()) > JOINED_MAX_WORDS
+        len(_text(span).split()) > min(JOINED_MAX_WORDS, max_words)
         or span[-1].lower_ in WEAK_HEADS | TIME_NOUNS
         or any(t.is_punct or t.is_quote or t.text in QUOTES for t in span)
     ):
@@ -390,7 +391,7 @@ def phrases(sentence: Span, *, max_words: int = 6) -> tuple[str, ...]:
             listed = any(t.text in (",", ";") for t in span)
             if verb_on and short and verb_on[0].pos_ == "VERB" and not quoted and not listed:
                 found.append(_text(span))
-        if (joined := _joined(chunk, tokens, chunks)) is not None:
+        if (joined := _joined(chunk, tokens, chunks, max_words)) is not None:
             found.append(joined)
         found.append(_text(tokens))
     found.extend(_doers(sentence, max_words))

@@ -45,7 +45,7 @@ def by_role(
     by_function: dict[str, list[Participant]] = defaultdict(list)
     unknown: list[str] = []
     for p in participants:
-        if p.function in (UNKNOWN, "other", ""):
+        if not p.function_known:
             unknown.append(p.id)
         else:
             by_function[p.function].append(p)
@@ -179,11 +179,7 @@ def discover(
     groups: list[Group] = []
     for label in sorted(clusters):
         members = clusters[label]
-        known = Counter(
-            participants[m].function
-            for m in members
-            if participants[m].function not in (UNKNOWN, "other")
-        )
+        known = Counter(participants[m].function for m in members if participants[m].function_known)
         function = known.most_common(1)[0][0] if known else "other"
         groups.append(Group(f"group-{label + 1}", function, "unknown", tuple(members), True))
     left = [i for i in ids if i not in vectors_by_participant]

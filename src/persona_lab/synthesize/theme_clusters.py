@@ -15,6 +15,7 @@ from ..models import Insight
 from ..settings import Settings
 
 LEAF_FROM = 30  # insights of one kind from which leaf clusters are used
+FEWEST_BEHIND_A_THEME = 2  # participants, even in a smaller persona
 
 
 @dataclass(frozen=True)
@@ -114,11 +115,13 @@ def participants_needed(persona_size: int, settings: Settings) -> int:
     """How many of a persona's participants must say a theme: ``min_theme_participants``,
     or ``min_theme_share`` of a larger persona, and never more than the persona holds,
     except that one person's repeated point is no theme even in a one-person role
-    (a card reading "1 of 1 participants" shows evidence, not a pattern)."""
+    (a card reading "1 of 1 participant" shows evidence, not a pattern), unless
+    ``min_theme_participants`` is 1."""
     # Rounded to 9 places first: 0.1 * 30 is 3.0000000000000004, which must need 3.
     share = math.ceil(round(settings.min_theme_share * persona_size, 9))
     wanted = max(settings.min_theme_participants, share)
-    return max(min(persona_size, wanted), min(settings.min_theme_participants, 2))
+    fewest = 1 if settings.min_theme_participants <= 1 else FEWEST_BEHIND_A_THEME
+    return max(fewest, min(persona_size, wanted))
 
 
 def shared_by(

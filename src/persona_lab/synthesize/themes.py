@@ -80,7 +80,9 @@ def _candidates(
     a theme has three or more), so one person's rare words ("harmonic and melodic
     minors", "real potted plants" said twice) cannot name a theme of eight people.
     A phrase made only of the round's common words ("use AI" in interviews about
-    AI) or of everyday words and units ("15 hours") names nothing.
+    AI) or of everyday words and units ("15 hours") names nothing. In a theme of
+    one or two participants, where a term one person used counts, a phrase's score
+    is scaled by the share of them who used all its words.
     """
     said_by: dict[str, set[str]] = {}
     for i in members:
@@ -108,8 +110,8 @@ def _candidates(
             length_factor = 0.6 if len(words) == 1 else 1 / (1 + 0.2 * max(0, len(words) - 4))
             score = sum(weight.get(t, 0.0) for t in sorted(found)) * length_factor
             if least == 1:
-                # Where one person's words count, what both said names the theme
-                # better ("price per seat" from two, not "pay a platform fee" from one).
+                # In a theme of two, what both said names it better ("price per
+                # seat" from two, not "pay a platform fee" from one).
                 score *= _coverage(_words_of(found), said_by)
             score += 0.5 if i == central else 0.0
             text = " ".join(words)
