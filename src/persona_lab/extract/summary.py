@@ -6,7 +6,11 @@ determiners and pronouns dropped), never reworded.
 
 from __future__ import annotations
 
+import functools
+from importlib import resources
 from typing import TYPE_CHECKING
+
+import yaml
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -26,133 +30,21 @@ LEADING_DROP = {
     "SYM",
 }
 QUOTES = {"'", '"', "\u2018", "\u2019", "\u201c", "\u201d", "`"}
-# Verbs that say little on their own: "like my students", "use Copilot", "have time"
-# name their object, not an action; the object's chunk is the phrase.
-LIGHT_VERBS = {
-    "be",
-    "have",
-    "do",
-    "get",
-    "make",
-    "take",
-    "give",
-    "go",
-    "put",
-    "keep",
-    "let",
-    "like",
-    "love",
-    "want",
-    "need",
-    "use",
-    "think",
-    "feel",
-    "know",
-    "see",
-    "say",
-    "try",
-    "find",
-    "ask",
-    "tell",
-}
-# Heads that restate the kind ("my biggest concern", "frustrating moments"): a chunk
-# with one names nothing unless another noun says what it is about ("data issues").
-KIND_HEADS = {
-    "concern",
-    "concerns",
-    "problem",
-    "problems",
-    "issue",
-    "issues",
-    "challenge",
-    "challenges",
-    "frustration",
-    "frustrations",
-    "worry",
-    "worries",
-    "priority",
-    "priorities",
-    "goal",
-    "goals",
-    "moment",
-    "moments",
-    "experience",
-    "experiences",
-}
-# Leading words that only rate or count what follows ("amazing assistant", "a single
-# research topic", "certain accounting tasks"): the label is what follows.
-EMPTY_LEADING = {
-    "amazing",
-    "awesome",
-    "great",
-    "good",
-    "nice",
-    "excellent",
-    "fantastic",
-    "wonderful",
-    "incredible",
-    "capable",
-    "certain",
-    "particular",
-    "specific",
-    "whole",
-    "entire",
-    "actual",
-    "various",
-    "several",
-    "many",
-    "much",
-    "other",
-    "same",
-    "different",
-    "main",
-    "typical",
-    "overall",
-    "usual",
-}
-# Leading words that carry the meaning: "another tab", "no visibility", "more time".
-KEEP_LEADING = {"another", "no", "more", "less", "fewer", "enough", "too", "extra"}
-WEAK_HEADS = {
-    "thing",
-    "things",
-    "lot",
-    "way",
-    "stuff",
-    "bit",
-    "kind",
-    "sort",
-    "time",
-    "one",
-    "ones",
-    "part",
-    "people",
-    "someone",
-    "something",
-    "anything",
-    "everything",
-    "nothing",
-    "point",
-    "fact",
-    "example",
-    "instance",
-    "detail",
-    "details",
-    "need",
-    "needs",
-    "case",
-    "aspect",
-    "area",
-    "matter",
-    "question",
-    "idea",
-    "ideas",
-    "sense",
-    "end",
-    "times",
-    "day",
-    "days",
-    "today",
-}
+
+
+@functools.lru_cache(maxsize=1)
+def _words() -> dict[str, frozenset[str]]:
+    """The word lists of data/label_words.yaml."""
+    text = resources.files("persona_lab.data").joinpath("label_words.yaml").read_text("utf-8")
+    return {key: frozenset(words) for key, words in yaml.safe_load(text).items()}
+
+
+LIGHT_VERBS = _words()["light_verbs"]
+KIND_HEADS = _words()["kind_heads"]
+EMPTY_LEADING = _words()["empty_leading"]
+KEEP_LEADING = _words()["keep_leading"]
+WEAK_HEADS = _words()["weak_heads"]
+TIME_NOUNS = _words()["time_nouns"]
 
 
 def _hyphen_after(token: Token) -> bool:
@@ -273,20 +165,6 @@ def _verb_start(verb: Token) -> Token | None:
     if all(t.head == verb and t.dep_ in ("neg", "aux", "advmod") for t in between):
         return start
     return None
-
-
-TIME_NOUNS = {
-    "hour",
-    "hours",
-    "minute",
-    "minutes",
-    "week",
-    "weeks",
-    "month",
-    "months",
-    "year",
-    "years",
-}
 
 
 def _doers(sentence: Span, max_words: int) -> list[str]:
