@@ -304,6 +304,8 @@ def document_context(round_: Round, cards: Sequence[Card]) -> dict[str, Any]:
     every_kind = kinds_present([t for card in cards for t in card.persona.themes])
     unthemed = [(card, card.persona.unthemed) for card in cards if card.persona.unthemed]
     said = Counter((i.source, i.line, i.text) for i in round_.insights)
+    # A participant is in one persona at most.
+    in_full, in_emerging = (_people_in(cards, emerging=e) for e in (False, True))
     return {
         "round": round_,
         "cards": cards,
@@ -347,10 +349,9 @@ def document_context(round_: Round, cards: Sequence[Card]) -> dict[str, Any]:
             "unthemed": sum(len(card.persona.unthemed) for card in cards),
             "themed": sum(t.mentions for card in cards for t in card.persona.themes),
             "unassigned": len(round_.unassigned),
-            "without_persona": len(participants)
-            - len({m.id for card in cards for m in card.persona.participants}),
-            "in_full_personas": _people_in(cards, emerging=False),
-            "in_emerging": _people_in(cards, emerging=True),
+            "without_persona": len(participants) - in_full - in_emerging,
+            "in_full_personas": in_full,
+            "in_emerging": in_emerging,
         },
         "round_date_from": round_date_from(round_),
     }
