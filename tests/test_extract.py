@@ -586,6 +586,12 @@ def test_a_sentence_that_states_nothing_itself_is_no_insight(blank_nlp, settings
         ("The note could be better.", False),
         ("No, the note would be better.", False),
         ("The other thing would be better.", False),
+        # a pointer back at the sentence before; a sentence that says what it is
+        ("That's my main concern.", True),
+        ("Honestly, that would be the biggest worry for us.", True),
+        ("That was the hardest part.", True),
+        ("That's the main thing I worry about with pricing.", False),
+        ("That is a problem because the data is stale.", False),
         # an announcement that goes on to tell the story
         ("I can give you an example: it crashed twice last week.", False),
         ("I can think of a time it deleted all my invoices.", False),

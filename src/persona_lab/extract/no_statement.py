@@ -2,7 +2,8 @@
 
 "I can share a time where it made me frustrated." announces the story the next
 sentences tell, "Just one more thing, something I think could be improved." the
-point; "I can't think of a time it made me feel frustrated." denies a problem (a
+point; "That's my main concern." points back at what was said before it; "I can't
+think of a time it made me feel frustrated." denies a problem (a
 negated pain: the labeling rules file it as no insight). Such sentences read as
 pains or goals to a classifier that weighs "frustrated" or "improved", and on a card
 one became a theme's label. Extraction skips them; cards never show one as a quote.
@@ -42,6 +43,20 @@ ANNOUNCES_POINT = re.compile(
     r"(?:add|mention|say|note|point\s+out))?\s*[.!]?$",
     re.IGNORECASE,
 )
+# "That's my main concern.", "That was the hardest part.": the concern or the hard
+# part is in the sentence before, which is the quote worth showing.
+REFERS_BACK = re.compile(
+    _LEAD + r"(?:that|this|which|it)(?:['\u2019]s|\s+(?:is|was|would\s+be|will\s+be|has\s+been))"
+    r"\s+(?:(?:really|probably|definitely|honestly|also|still)\s+)?(?:my|our|the|a|one|another)\s+"
+    r"(?:(?:main|biggest|big|real|only|key|major|primary|top|greatest|first|second|third|other"
+    r"|hardest|worst|toughest|number\s+one)\s+)*"
+    r"(?:concern|worry|problem|issue|fear|hesitation|challenge|thing|goal|priority|pain"
+    r"|pain\s+point|frustration|objection|deal-?breaker|hope|wish|need|hurdle|blocker"
+    r"|obstacle|reservation|part)s?"
+    r"(?:\s+(?:for|with|to)\s+(?:me|us|them))?(?:,?\s+(?:honestly|really|though|for\s+sure))?"
+    r"\s*[.!]?$",
+    re.IGNORECASE,
+)
 # What a denial must deny to say nothing: a problem, a worry, a preference against AI.
 PROBLEM = re.compile(
     r"\b(?:frustrat|annoy|irritat|upset|angr|bother|problem|issue|difficult|struggl|"
@@ -62,10 +77,10 @@ ANNOUNCEMENT_WORDS = 14  # longer: the sentence tells the story itself
 
 
 def states_nothing(text: str) -> bool:
-    """A short announcement of a story or a point to come, or a denial that a problem
-    ever came up."""
+    """A short announcement of a story or a point to come, a pointer back at what was
+    said before, or a denial that a problem ever came up."""
     text = text.strip()
-    if ANNOUNCES_POINT.match(text):
+    if ANNOUNCES_POINT.match(text) or REFERS_BACK.match(text):
         return True
     announced = ANNOUNCES.match(text)
     if announced:
