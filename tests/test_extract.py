@@ -592,6 +592,10 @@ def test_a_sentence_that_states_nothing_itself_is_no_insight(blank_nlp, settings
         ("That was the hardest part.", True),
         ("That's the main thing I worry about with pricing.", False),
         ("That is a problem because the data is stale.", False),
+        # the scene of a story; a story that says what happened
+        ("For a frustrating experience, I was working on a feature for the app I maintain.", True),
+        ("For a frustrating experience, the AI deleted my whole project.", False),
+        ("For a bad example, I was writing a report and it made up three sources.", False),
         # an announcement that goes on to tell the story
         ("I can give you an example: it crashed twice last week.", False),
         ("I can think of a time it deleted all my invoices.", False),

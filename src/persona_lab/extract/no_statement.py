@@ -57,6 +57,15 @@ REFERS_BACK = re.compile(
     r"\s*[.!]?$",
     re.IGNORECASE,
 )
+# "For a frustrating experience, I was working on a feature for the app I maintain.":
+# the scene of a story asked for, set in the past progressive; what went wrong (or
+# right) comes in the sentences after it.
+SETS_THE_SCENE = re.compile(
+    _LEAD + r"(?:(?:for|as\s+for|in\s+terms\s+of)\s+(?:a|an|the|my|one)\s+(?:\w+\s+){0,2}"
+    r"(?:experience|" + _STORIES + r")s?),?\s+(?:i|we)\s+(?:was|were)\s+(?:\w+ly\s+)?\w+ing\b"
+    r"(?!.*\b(?:and|but|when|until|so|then)\s+(?:it|the|that|they|i|we)\b)",
+    re.IGNORECASE,
+)
 # What a denial must deny to say nothing: a problem, a worry, a preference against AI.
 PROBLEM = re.compile(
     r"\b(?:frustrat|annoy|irritat|upset|angr|bother|problem|issue|difficult|struggl|"
@@ -77,10 +86,11 @@ ANNOUNCEMENT_WORDS = 14  # longer: the sentence tells the story itself
 
 
 def states_nothing(text: str) -> bool:
-    """A short announcement of a story or a point to come, a pointer back at what was
-    said before, or a denial that a problem ever came up."""
+    """A short announcement of a story or a point to come, the scene a story is set
+    in, a pointer back at what was said before, or a denial that a problem ever came
+    up."""
     text = text.strip()
-    if ANNOUNCES_POINT.match(text) or REFERS_BACK.match(text):
+    if ANNOUNCES_POINT.match(text) or REFERS_BACK.match(text) or SETS_THE_SCENE.match(text):
         return True
     announced = ANNOUNCES.match(text)
     if announced:
