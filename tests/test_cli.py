@@ -22,6 +22,14 @@ def test_cli_every_command_has_help_with_an_example(command):
     assert "Example" in result.output
 
 
+def test_cli_help_shows_flags_without_a_value():
+    result = runner.invoke(app, ["run", "--help"], terminal_width=120)
+    assert result.exit_code == 0
+    flag = next(line for line in result.output.splitlines() if "--force" in line)
+    assert "<bool>" not in result.output and "--force" in flag
+    assert "<path>" in result.output  # options that take a value still say what
+
+
 def test_cli_help_loads_no_model():
     code = (
         "import sys; from persona_lab.cli import main; sys.argv=['persona-lab','--help'];\n"

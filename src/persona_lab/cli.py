@@ -40,6 +40,23 @@ app = typer.Typer(
 
 _state = {"debug": False, "verbose": False}
 
+
+def _flags_without_type() -> None:
+    """Newer typer prints ``<bool>`` beside an on/off flag, which reads as if the flag
+    took a value (``--redact <bool>``); the help shows flags bare, as click does."""
+    option = getattr(getattr(typer, "core", None), "TyperOption", None)
+    shown = getattr(option, "display_type_rich", None)
+    if option is None or shown is None:
+        return
+
+    def display_type_rich(self: Any, ctx: Any) -> str | None:
+        return None if getattr(self, "is_flag", False) else shown(self, ctx)
+
+    option.display_type_rich = display_type_rich
+
+
+_flags_without_type()
+
 PathsArg = Annotated[
     list[Path], typer.Argument(help="Transcript files or folders (searched recursively).")
 ]
