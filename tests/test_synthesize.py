@@ -532,6 +532,29 @@ def test_a_label_is_what_more_of_the_themes_people_said(settings):
     )
 
 
+def test_a_word_only_one_of_two_people_said_is_no_label(settings):
+    from persona_lab.synthesize.theme_clusters import Cluster
+    from persona_lab.synthesize.themes import label_choices, term_frequencies
+
+    # "CEO" would read as what both said; the short central quote says what the theme is.
+    texts = [
+        ("I sign anything over fifty thousand.", (), "p0"),
+        ("Our CEO for anything over a hundred thousand.", ("CEO",), "p1"),
+    ]
+    insights = [_label_insight(i, t, p, who) for i, (t, p, who) in enumerate(texts)]
+    cluster = Cluster("decision", (0, 1))
+    counts, stats = term_frequencies([cluster], insights)
+    assert label_choices([0, 1], insights, 0, counts[0], stats)[:2] == [
+        "I sign anything over fifty thousand",
+        "CEO",
+    ]
+    # A long central quote is no label: the phrase stays.
+    long_quote = "I sign anything over fifty thousand, and the board signs anything over that."
+    insights[0] = _label_insight(0, long_quote, (), "p0")
+    counts, stats = term_frequencies([cluster], insights)
+    assert label_choices([0, 1], insights, 0, counts[0], stats)[0] == "CEO"
+
+
 def test_a_themes_quotes_include_one_that_says_its_label(settings):
     from persona_lab.synthesize.themes import with_label_quote
 

@@ -120,12 +120,44 @@ def _candidates(
     return sorted(((-s, t) for t, s in scored.items()))
 
 
+def _one_said(members: Sequence[int], insights: Sequence[Insight], phrase: str) -> bool:
+    """A theme of two participants, and only one of them used all of the phrase's words."""
+    said_by: dict[str, set[str]] = {}
+    for i in members:
+        said_by.setdefault(insights[i].participant, set()).update(
+            terms(insights[i].text, stop_words())
+        )
+    if len(said_by) != 2:
+        return False
+    return _coverage(_words_of(set(terms(phrase, stop_words()))), said_by) < 1
+
+
 def _coverage(words: set[str], said_by: dict[str, set[str]]) -> float:
     """The share of the theme's participants who used all of a phrase's words."""
     return sum(words <= said for said in said_by.values()) / len(said_by)
 
 
 def label_choices(
+    members: Sequence[int],
+    insights: Sequence[Insight],
+    central: int,
+    counts: Counter[str],
+    stats: TermStats,
+    center: np.ndarray | None = None,
+    embed: Embed | None = None,
+) -> list[str]:
+    """Phrases of the cluster's quotes that name it, as said, best first
+    (``_phrase_choices``); in a theme of two participants whose best phrase only one
+    of them used ("CEO" over "I sign anything over fifty thousand."), the central
+    quote itself when it is short: the phrase would say both said it."""
+    choices = _phrase_choices(members, insights, central, counts, stats, center, embed)
+    said = insights[central].text
+    if len(said.split()) <= SHORT_QUOTE_LABEL and _one_said(members, insights, choices[0]):
+        return [as_label(said), *choices]
+    return choices
+
+
+def _phrase_choices(
     members: Sequence[int],
     insights: Sequence[Insight],
     central: int,
