@@ -712,8 +712,9 @@ def test_render_card_folds_themes_past_themes_per_kind(round_, settings, tmp_pat
     shown, folded = card.split('<details class="more-themes">', 1)
     assert "sandbag" in shown and "pain theme 1" in shown
     assert "pain theme 2" in folded and "pain theme 3" in folded and "Show 2 more pains" in folded
-    # the chart draws the shown themes: two pains, a goal and an objection
+    # the chart draws the shown themes: two pains, a goal and an objection, and says so
     assert card.count('<g class="bar') == 4
+    assert "The top 2 of each kind; 2 more themes under their kinds below." in card
     md = (tmp_path / "personas" / "sales.md").read_text("utf-8")
     assert "## More pains" in md and "- **pain theme 3** — 1 of 2 participants" in md
     index = (tmp_path / "index.html").read_text("utf-8")
@@ -911,7 +912,21 @@ def test_index_says_how_many_participants_are_in_no_persona(round_, settings, tm
     if emerging:
         roles = "the emerging role" if len(emerging) == 1 else "emerging roles"
         said += f", {sum(len(p.participants) for p in emerging)} in {roles}"
-    assert f"participants: {said}, {len(dropped.participants)} in neither" in page
+    assert f"participants: {said}, {len(dropped.participants)} in neither (role not known" in page
+
+
+def test_method_says_which_setting_sets_a_personas_fewest_participants(round_, settings, tmp_path):
+    write_round(round_, tmp_path / "a", settings, formats=["html"])
+    page = (tmp_path / "a" / "index.html").read_text("utf-8")
+    assert "fewer than 2 participants here (<code>min_participants</code>)" in page
+    people = len(round_.participants)
+    big = dataclasses.replace(
+        round_, settings={**round_.settings, "min_participants": 2, "min_participant_share": 0.5}
+    )
+    write_round(big, tmp_path / "b", settings, formats=["html"])
+    page = (tmp_path / "b" / "index.html").read_text("utf-8")
+    needed = -(-people // 2)
+    assert f"fewer than {needed} participants here (50% of the round's {people}" in page
 
 
 def test_an_emerging_role_without_themes_says_so_in_its_row(round_, settings, tmp_path):
