@@ -345,6 +345,10 @@ def test_render_emerging_persona_is_marked(round_, settings, tmp_path):
     card = (tmp_path / "personas" / f"{emerging.id}.html").read_text("utf-8")
     assert "emerging — thin evidence" in index and "emerging — thin evidence" in card
     assert "Emerging — thin evidence" in (tmp_path / "personas" / f"{emerging.id}.md").read_text()
+    assert '<div class="eyebrow">Emerging role · ' in card
+    full = next(p for p in round_.personas if not p.emerging)
+    full_card = (tmp_path / "personas" / f"{full.id}.html").read_text("utf-8")
+    assert '<div class="eyebrow">Buyer persona · ' in full_card
 
 
 def test_render_a_card_without_themes_says_why(round_, settings, tmp_path):
