@@ -375,6 +375,23 @@ NEGATION_AND_LISTS = [
         "forecast numbers",
         "trusts the forecast numbers",
     ),
+    # A conjunct under a negated verb: "I can't say it worries me or that it has crossed
+    # my mind" says neither.
+    (
+        "I:PRON:nsubj:3 ca:AUX:aux:3 +n't:PART:neg:3 say:VERB:ROOT:3 it:PRON:nsubj:5"
+        " worries:VERB:ccomp:3 me:PRON:dobj:5 or:CCONJ:cc:5 that:SCONJ:mark:11"
+        " it:PRON:nsubj:11 has:AUX:aux:11 crossed:VERB:conj:5 my:PRON:poss:13"
+        " mind:NOUN:dobj:11",
+        "mind",
+        "crossed my mind",
+    ),
+    # ... while a conjunct of a negated verb keeps its own sense ("prefer email").
+    (
+        "We:PRON:nsubj:3 do:AUX:aux:3 +n't:PART:neg:3 use:VERB:ROOT:3 Slack:PROPN:dobj:3"
+        " and:CCONJ:cc:3 prefer:VERB:conj:3 email:NOUN:dobj:6",
+        "prefer email",
+        "use Slack",
+    ),
     # "legal, pen test results" runs two things together: its last item is the phrase;
     # "complex, subjective topics" is one thing described twice.
     (

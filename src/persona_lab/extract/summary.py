@@ -128,16 +128,20 @@ def _predicate_cut(chunk: Span, tokens: list[Token]) -> list[Token]:
 
 
 def _negated_above(verb: Token) -> bool:
-    """The verb sits under a negated verb ("we don't want to lose data") or has a
-    negative subject ("nobody trusts the numbers"): no phrase of its own keeps that."""
+    """The verb sits under a negated verb ("we don't want to lose data", "I can't say
+    ... that it hasn't crossed my mind") or has a negative subject ("nobody trusts the
+    numbers"): no phrase of its own keeps that."""
     if any(
         c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in NEGATIVE_SUBJECTS for c in verb.children
     ):
         return True
     head = verb
-    while head.dep_ in ("xcomp", "ccomp") and head.head is not head:
+    while head.dep_ in ("xcomp", "ccomp", "conj") and head.head is not head:
+        # A conjunct shares its first conjunct's head ("I can't say it worries me or
+        # that it has crossed my mind"), not that conjunct's own negation.
+        joined = head.dep_ == "conj"
         head = head.head
-        if any(c.dep_ == "neg" for c in head.children):
+        if not joined and any(c.dep_ == "neg" for c in head.children):
             return True
     return False
 
