@@ -205,7 +205,8 @@ def test_label_phrases_keep_meaningful_lead_words_and_skip_kind_words(blank_nlp)
         heads=[1, 2, 2, 4, 2],
         pos=["DET", "NOUN", "AUX", "DET", "NOUN"],
     )
-    assert "Another tab" in phrases(tab[:])
+    # The sentence's capital is lowered; a name's stays.
+    assert "another tab" in phrases(tab[:])
     concern = hand_doc(
         blank_nlp.vocab,
         ["Admin", "capacity", "is", "my", "biggest", "concern"],
@@ -214,7 +215,15 @@ def test_label_phrases_keep_meaningful_lead_words_and_skip_kind_words(blank_nlp)
         pos=["NOUN", "NOUN", "AUX", "PRON", "ADJ", "NOUN"],
     )
     found = phrases(concern[:])
-    assert "Admin capacity" in found and "biggest concern" not in found
+    assert "admin capacity" in found and "biggest concern" not in found
+    named = hand_doc(
+        blank_nlp.vocab,
+        ["Salesforce", "admin", "is", "my", "biggest", "concern"],
+        deps=["compound", "nsubj", "ROOT", "poss", "amod", "attr"],
+        heads=[1, 2, 2, 5, 5, 2],
+        pos=["PROPN", "NOUN", "AUX", "PRON", "ADJ", "NOUN"],
+    )
+    assert "Salesforce admin" in phrases(named[:])
     issues = hand_doc(
         blank_nlp.vocab,
         ["We", "have", "data", "quality", "issues"],

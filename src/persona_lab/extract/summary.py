@@ -77,10 +77,21 @@ def _trimmed(tokens: list[Token]) -> list[Token]:
 
 
 def _text(tokens: list[Token]) -> str:
+    """The tokens' text as written, but a capital that is only the sentence's ("Admin
+    capacity is my biggest concern") lowered, so labels read alike; a name, "I" or
+    an acronym keeps its capital."""
     if not tokens:
         return ""
     doc = tokens[0].doc
-    return doc[tokens[0].i : tokens[-1].i + 1].text
+    text = doc[tokens[0].i : tokens[-1].i + 1].text
+    first = tokens[0]
+    sentence_capital = (
+        first.is_sent_start
+        and first.pos_ != "PROPN"
+        and first.text != "I"
+        and first.text[1:2].islower()
+    )
+    return text[:1].lower() + text[1:] if sentence_capital else text
 
 
 def _after_list(tokens: list[Token]) -> list[Token]:
@@ -301,12 +312,12 @@ def summary(sentence: Span, cue_tokens: set[int]) -> str:
     if not candidates:
         return ""
     if cue_tokens:
-        text = sentence.text
+        text = sentence.text.lower()
         doc = sentence.doc
         positions = [doc[i].idx - sentence.start_char for i in cue_tokens]
 
         def distance(phrase: str) -> int:
-            at = text.find(phrase)
+            at = text.find(phrase.lower())
             return min(abs(at - p) for p in positions) if at >= 0 else 10**6
 
         return min(candidates, key=distance)
