@@ -990,3 +990,19 @@ def test_themes_tied_on_people_and_mentions_rank_the_surer_first():
         "big deals",
         "trust the number",
     ]
+
+
+def test_personas_as_large_are_ordered_by_their_themed_evidence(settings):
+    # Two people each: the sales leaders say more that forms themes than finance does,
+    # so they come first although "finance" sorts before "sales".
+    people = [
+        ("a", "Ann", SALES, PAINS_SALES),
+        ("b", "Bob", SALES, PAINS_SALES[::-1]),
+        ("c", "Cat", FINANCE, PAINS_FINANCE[:1]),
+        ("d", "Dan", FINANCE, PAINS_FINANCE[1:2]),
+    ]
+    transcripts, insights, vectors = _round(people)
+    personas, _ = build_personas(transcripts, insights, vectors, settings)
+    themed = [sum(t.mentions for t in p.themes) for p in personas]
+    assert [p.role.function for p in personas] == ["sales", "finance"], themed
+    assert themed[0] > themed[1]

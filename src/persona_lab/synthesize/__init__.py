@@ -207,7 +207,10 @@ def build_personas(
             )
         )
     personas = _mark_shared(personas, theme_rows, vectors, settings.shared_theme_similarity)
-    personas.sort(key=lambda p: (p.emerging, -len(p.participants), p.id))
+    # Most people first; of personas as many, the one with more themed evidence.
+    personas.sort(
+        key=lambda p: (p.emerging, -len(p.participants), -sum(t.mentions for t in p.themes), p.id)
+    )
     left_set = set(left)
     unassigned = tuple(i for i in insights if i.participant in left_set)
     return tuple(personas), unassigned
