@@ -84,11 +84,7 @@ def _candidates(
     one or two participants, where a term one person used counts, a phrase's score
     is scaled by the share of them who used all its words.
     """
-    said_by: dict[str, set[str]] = {}
-    for i in members:
-        said_by.setdefault(insights[i].participant, set()).update(
-            terms(insights[i].text, stop_words())
-        )
+    said_by = _said_by(members, insights)
     shared = Counter(t for words in said_by.values() for t in words)
     least = 2 if len(said_by) >= 3 else 1
     weight = {
@@ -120,13 +116,19 @@ def _candidates(
     return sorted(((-s, t) for t, s in scored.items()))
 
 
-def _one_said(members: Sequence[int], insights: Sequence[Insight], phrase: str) -> bool:
-    """A theme of two participants, and only one of them used all of the phrase's words."""
+def _said_by(members: Sequence[int], insights: Sequence[Insight]) -> dict[str, set[str]]:
+    """The terms each of the theme's participants used."""
     said_by: dict[str, set[str]] = {}
     for i in members:
         said_by.setdefault(insights[i].participant, set()).update(
             terms(insights[i].text, stop_words())
         )
+    return said_by
+
+
+def _one_said(members: Sequence[int], insights: Sequence[Insight], phrase: str) -> bool:
+    """A theme of two participants, and only one of them used all of the phrase's words."""
+    said_by = _said_by(members, insights)
     if len(said_by) != 2:
         return False
     return _coverage(_words_of(set(terms(phrase, stop_words()))), said_by) < 1
