@@ -132,6 +132,7 @@ def test_extract_patterns_have_unique_ids(kind):
     ("sentence", "kind"),
     [
         ("I am measured on net new ARR and forecast accuracy .", "metric"),
+        ("Our main metric is pipeline created per rep .", "metric"),
         ("The CEO approves anything over ten thousand a year .", "decision"),
         ("That is what made us start looking for a tool last spring .", "trigger"),
         ("I mostly hear about new tools from peers on LinkedIn .", "channel"),
@@ -308,6 +309,8 @@ def test_label_phrases_drop_light_verbs_stray_lead_words_quotes_and_half_words(b
         "I had to refer to graduate level textbooks .",
         "Many of my colleagues do not use our company - approved AI technology .",
         "Then I see the proposed changes and can test and approve them as necessary .",
+        "Win shares was the y value metric the model attempted to predict .",
+        "We do not have any KPIs linked to using AI tools at the moment .",
     ],
 )
 def test_further_kinds_ignore_their_cue_words_in_other_senses(blank_nlp, settings, said):
