@@ -98,3 +98,56 @@ def test_cli_run_counts_emerging_roles_apart_from_personas():
     assert _personas_and_emerging(found) == "6 personas and 10 emerging roles"
     assert _personas_and_emerging(found[:1]) == "1 persona"
     assert _personas_and_emerging(found[5:7]) == "1 persona and 1 emerging role"
+
+
+def test_cli_run_refuses_a_date_that_is_not_iso_before_reading(tmp_path):
+    (tmp_path / "call.txt").write_text("Interviewer: Hi?\nAna: Hello.\n")
+    result = runner.invoke(
+        app, ["run", str(tmp_path), "--out", str(tmp_path / "o"), "--date", "28.11.2026"]
+    )
+    assert result.exit_code == 2
+    assert "generated_at" in result.stderr and "YYYY-MM-DD" in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_cli_run_says_when_the_round_is_dated_today_and_takes_a_date(tmp_path, fake_models):
+    import json
+
+    calls = tmp_path / "calls"
+    calls.mkdir()
+    for name in ("ana", "ben"):
+        (calls / f"{name}.txt").write_text(
+            "Interviewer: What is the hardest part of your week?\n"
+            f"{name.title()}: I waste hours every Monday rebuilding the same spreadsheet. "
+            "The numbers are stale by the time anyone reads them, and that is frustrating.\n"
+            "Interviewer: What would you want instead?\n"
+            f"{name.title()}: I want a forecast I can trust without asking anyone to build "
+            "it. Ideally it would update itself every morning before my team meeting.\n"
+        )
+    args = ["--config", str(fake_models)]
+    today = runner.invoke(app, ["run", str(calls), "--out", str(tmp_path / "a"), *args])
+    assert today.exit_code == 0, today.output
+    built = json.loads((tmp_path / "a" / "personas.json").read_text("utf-8"))["generated_at"]
+    assert f"the round is dated today ({built}); give --date YYYY-MM-DD" in today.stderr
+    dated = runner.invoke(
+        app, ["run", str(calls), "--out", str(tmp_path / "b"), "--date", "2026-10-01", *args]
+    )
+    assert dated.exit_code == 0, dated.output
+    assert "dated today" not in dated.stderr
+    written = json.loads((tmp_path / "b" / "personas.json").read_text("utf-8"))
+    assert written["generated_at"] == "2026-10-01"
+    assert "dated 2026-10-01" in (tmp_path / "b" / "index.html").read_text("utf-8")
+
+
+def test_cli_a_source_date_epoch_is_no_build_day_to_warn_of(capsys, monkeypatch):
+    from types import SimpleNamespace
+
+    from persona_lab.cli import note_build_date
+
+    undated = SimpleNamespace(transcripts=(), settings={}, generated_at="2026-09-21")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    note_build_date(undated)
+    assert capsys.readouterr().err == ""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    note_build_date(undated)
+    assert "dated today (2026-09-21)" in capsys.readouterr().err

@@ -45,6 +45,8 @@ def test_settings_options_win_over_file(tmp_path):
         ("theme_merge_similarity = 1.5\n", "theme_merge_similarity"),
         ("theme_merge_similarity = 0.1\n", r"theme_merge_similarity.*theme_min_cohesion \(0.25\)"),
         ("not toml [", "cannot read settings"),
+        ('generated_at = "28/11/2026"\n', "'28/11/2026' is no date; give it as YYYY-MM-DD"),
+        ('generated_at = "20261128"\n', "generated_at"),
     ],
 )
 def test_settings_bad_values_name_the_problem(tmp_path, text, needle):

@@ -8,6 +8,7 @@ once; every PersonaLabError becomes one line on stderr (a traceback only with
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -62,6 +63,14 @@ PathsArg = Annotated[
 ]
 ConfigOpt = Annotated[
     Path | None, typer.Option("--config", help="A TOML settings file (see data/defaults.toml).")
+]
+DateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        help="The round's date, YYYY-MM-DD (default: the latest interview date the files' "
+        "metadata give, else today).",
+    ),
 ]
 InterviewerOpt = Annotated[
     list[str] | None,
@@ -192,6 +201,7 @@ def run(
         str | None,
         typer.Option("--round", help=ROUND_HELP),
     ] = None,
+    date: DateOpt = None,
     formats: Annotated[
         str | None,
         typer.Option("--format", help="What to write, comma-separated: html,md,csv,parquet,pdf."),
@@ -265,6 +275,7 @@ def run(
         settings = _settings(
             config,
             round=round_name,
+            generated_at=date,
             formats=tuple(f.strip() for f in formats.split(",") if f.strip()) if formats else None,
             interviewers=tuple(interviewer) if interviewer else None,
             templates=str(templates) if templates else None,
@@ -297,6 +308,7 @@ def run(
             )
         for warning in warnings:
             _err(warning)
+        note_build_date(result)
         if db is not None:
             cli_store.report_stored(db, result, stamps)
         if _state["verbose"] or verbose:
@@ -320,6 +332,18 @@ def run(
             typer.echo(f"Wrote {out}")
         if result.skipped or warnings:
             raise typer.Exit(1)
+
+
+def note_build_date(result: Round) -> None:
+    """Say so when the round is dated by the day it was built: a rerun on another
+    day then writes another date, so the outputs are no longer byte-identical."""
+    from .views import round_date_from
+
+    if round_date_from(result) == "build" and not os.environ.get("SOURCE_DATE_EPOCH"):
+        _err(
+            f"no file gives its interview's date, so the round is dated today "
+            f"({result.generated_at}); give --date YYYY-MM-DD to date it for good"
+        )
 
 
 def _personas_and_emerging(personas: Sequence[Persona]) -> str:

@@ -18,6 +18,7 @@ import typer
 from .cli import (
     ROUND_HELP,
     ConfigOpt,
+    DateOpt,
     InputFormatOpt,
     InterviewerOpt,
     PathsArg,
@@ -28,6 +29,7 @@ from .cli import (
     _progress,
     _settings,
     app,
+    note_build_date,
 )
 
 if TYPE_CHECKING:
@@ -236,6 +238,7 @@ def refresh_command(
     ] = Path("out"),
     db: DbOpt = None,
     config: ConfigOpt = None,
+    date: DateOpt = None,
     interviewer: InterviewerOpt = None,
     input_format: InputFormatOpt = None,
     force: ForceOpt = False,
@@ -248,6 +251,7 @@ def refresh_command(
         settings = _settings(
             config,
             round=round_name,
+            generated_at=date,
             interviewers=tuple(interviewer) if interviewer else None,
         )
         from .diff.report import headline
@@ -260,6 +264,7 @@ def refresh_command(
             result = run_pipeline(
                 paths, out, settings, fmt=input_format, progress=progress, force=force, db=_db(db)
             )
+        note_build_date(result)
         for skipped in result.skipped:
             _err(f"skipped {skipped.source}: {skipped.reason}")
         typer.echo(

@@ -10,6 +10,7 @@ try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
+import datetime as dt
 from dataclasses import asdict, dataclass, fields, replace
 from importlib import resources
 from pathlib import Path
@@ -133,12 +134,23 @@ def _typed(name: str, value: Any, annotation: str) -> Any:
     return value
 
 
+def _is_iso_date(text: str) -> bool:
+    """A date as YYYY-MM-DD: rounds are ordered and aged by it."""
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == len("2026-01-31")
+
+
 def _checked(settings: Settings) -> Settings:
     def bad(name: str, problem: str) -> errors.SettingsError:
         return errors.SettingsError(errors.BAD_SETTING.format(name=name, problem=problem))
 
     if settings.round and not settings.round.strip():
         raise bad("round", "is blank; give the round a name, or leave --round out")
+    if settings.generated_at and not _is_iso_date(settings.generated_at):
+        raise bad("generated_at", f"{settings.generated_at!r} is no date; give it as YYYY-MM-DD")
     if settings.min_participants < 1:
         raise bad("min_participants", "must be 1 or more")
     if not 0 <= settings.min_participant_share < 1:
