@@ -14,7 +14,7 @@ from persona_lab.models import Insight
 from persona_lab.synthesize import build_personas
 from persona_lab.synthesize.mmr import mmr
 from persona_lab.synthesize.profile import assign_names, slug
-from persona_lab.synthesize.vocabulary import distinctive_terms, stop_words
+from persona_lab.synthesize.vocabulary import distinctive_terms, in_written_case, stop_words
 
 SALES = ("VP of Sales", "sales", "vp")
 FINANCE = ("CFO", "finance", "c_level")
@@ -1006,3 +1006,18 @@ def test_personas_as_large_are_ordered_by_their_themed_evidence(settings):
     themed = [sum(t.mentions for t in p.themes) for p in personas]
     assert [p.role.function for p in personas] == ["sales", "finance"], themed
     assert themed[0] > themed[1]
+
+
+def test_a_label_takes_the_case_its_quotes_write_the_word_in():
+    said = ["Lesson planning happens at odd hours.", "The lesson plans are bland."]
+    assert in_written_case("Lesson planning", said) == "lesson planning"
+    # A name, an acronym, "I" and a quote used as a label keep their capital.
+    assert in_written_case("Salesforce reports", ["Salesforce reports are slow."]) == (
+        "Salesforce reports"
+    )
+    assert in_written_case("AI models", ["the ai models"]) == "AI models"
+    assert in_written_case("I sign off", ["i sign off"]) == "I sign off"
+    long_quote = "Often finding useful material was hard"
+    assert in_written_case(long_quote, ["it often was"]) == long_quote
+    # Inside another word is no lower-case use.
+    assert in_written_case("Lesson planning", ["the lessons were long"]) == "Lesson planning"

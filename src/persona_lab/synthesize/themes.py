@@ -17,7 +17,7 @@ from ..models import Insight, Quote, Theme
 from ..settings import Settings
 from .mmr import mmr
 from .theme_clusters import Cluster
-from .vocabulary import CUT, label_span, plain_words, stop_words, terms
+from .vocabulary import CUT, in_written_case, label_span, plain_words, stop_words, terms
 
 LABEL_SHORTLIST = 12  # phrases by class-based TF-IDF whose meaning is compared with the theme
 LABEL_TFIDF_SHARE = 0.3  # weight of the TF-IDF score (scaled to 1) beside the cosine
@@ -283,6 +283,7 @@ def theme_from(
     choices = label_choices(members, insights, central, counts, stats, center, embed)
     taken_lower = {t.lower() for t in taken}
     label = next((c for c in choices if c.lower() not in taken_lower), choices[0])
+    label = in_written_case(label, (insights[i].text for i in members))
     shown = with_label_quote(
         [members[p] for p in picks],
         label,

@@ -61,6 +61,29 @@ def label_span(text: str, label: str) -> tuple[int, int] | None:
     return found.span() if found else None
 
 
+SHORT_LABEL = 4  # words: a longer label is a quote and keeps its capital
+
+
+def in_written_case(label: str, texts: Iterable[str]) -> str:
+    """A short label's first capital lowered when the quotes write that word in
+    lower case elsewhere ("Lesson planning" where they say "the lesson plans"):
+    the parser takes some sentence-initial nouns for names, which keep their
+    capital. "I", acronyms ("AI models") and names never written in lower case keep it."""
+    first = label.split(" ", 1)[0]
+    if (
+        len(label.split()) > SHORT_LABEL
+        or first == "I"
+        or not first[:1].isupper()
+        or not first[1:2].islower()
+    ):
+        return label
+    lowered = first[0].lower() + first[1:]
+    pattern = re.compile(r"(?<![\w'])" + re.escape(lowered) + r"(?![\w'])")
+    if any(pattern.search(text) for text in texts):
+        return lowered + label[len(first) :]
+    return label
+
+
 def log_odds(
     group: Counter[str], rest: Counter[str], prior: Counter[str], *, prior_size: float = 500.0
 ) -> dict[str, float]:
