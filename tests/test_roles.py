@@ -36,6 +36,12 @@ def taxonomy() -> Taxonomy:
         ("copyeditor", "writing", "individual_contributor"),
         ("video editor", "creative", "individual_contributor"),
         ("writing/communication tutor", "education", "individual_contributor"),
+        # A consultant advises; a solutions or sales consultant sells.
+        ("business strategy consultant", "consulting", "individual_contributor"),
+        ("Management Consultant", "consulting", "individual_contributor"),
+        ("Solutions Consultant", "sales", "individual_contributor"),
+        ("Sales Consultant", "sales", "individual_contributor"),
+        ("education consultant", "education", "individual_contributor"),
     ],
 )
 def test_titles_map_to_function_and_seniority(taxonomy, title, function, seniority):
