@@ -583,6 +583,29 @@ def test_a_lowercase_sentence_after_a_full_stop_stays_a_sentence(blank_nlp):
     assert [s.text for s in _sentences(doc)] == ["Make it fun .", "make it short .", "Thanks ."]
 
 
+def test_a_sentence_ends_at_a_line_break_after_a_colon_or_before_markup(blank_nlp):
+    """A sentence the parser ran over a pasted table is cut at the line break, so a
+    quote never runs onto the next line's table; wrapped prose stays one sentence."""
+    from spacy.tokens import Doc
+
+    from persona_lab.extract import _sentences
+
+    def sentences(words, spaces):
+        starts = [True] + [False] * (len(words) - 1)
+        doc = Doc(blank_nlp.vocab, words=words, spaces=spaces, sent_starts=starts)
+        return [s.text for s in _sentences(doc)]
+
+    pasted = ["It", "comes", "out", "like", "this", ":", "\n", "**", "Rate", "Term**Kiavi7.1"]
+    spaces = [True, True, True, True, False, True, False, False, True, False]
+    assert sentences(pasted, spaces) == ["It comes out like this:", "**Rate Term**Kiavi7.1"]
+    listed = ["I", "use", "two", "\n", "-", "Excel", "\n", "-", "Gong", "\n", "Both", "help"]
+    spaces = [True, True, False, False, True, False, False, True, False, False, True, False]
+    assert sentences(listed, spaces) == ["I use two", "- Excel", "- Gong", "Both help"]
+    wrapped = ["My", "notes", "wrap", "\n", "at", "the", "end", "-", "mostly", "."]
+    spaces = [True, True, False, False, True, True, True, True, False, False]
+    assert sentences(wrapped, spaces) == ["My notes wrap\nat the end - mostly."]
+
+
 def test_a_sentence_that_states_nothing_itself_is_no_insight(blank_nlp, settings):
     """Cue words in a denial ("I can't think of a time ...") or in the announcement of a
     story to come make no pain; the same words in a statement do."""

@@ -146,7 +146,39 @@ def _ended(sentence: Span) -> bool:
     return last is not None and last.text in SENTENCE_ENDS
 
 
+BLOCK_MARKS = ("*", "#", "|", ">", "-", "+", "`")  # a line starting so is a list, table or code
+
+
+def _breaks(span: Span) -> Iterator[Span]:
+    """The span cut at each line break that ends a sentence the parser ran on: after
+    a colon ("comes out like this:"), or before or after a line of markup (a pasted
+    table, a list item). A break inside wrapped prose is no cut."""
+    doc = span.doc
+    start = line_start = span.start
+    # Markup opens a line; a sentence that starts mid-line ("great. - honestly") has none.
+    at_line_start = span.start == 0 or "\n" in doc[span.start - 1].text_with_ws
+    for token in span:
+        if not (token.is_space and "\n" in token.text) or token.i + 1 >= span.end:
+            continue
+        said = [t for t in doc[line_start : token.i] if not t.is_space]
+        marked = at_line_start and bool(said) and said[0].text.startswith(BLOCK_MARKS)
+        cut = bool(said) and (
+            marked or said[-1].text == ":" or doc[token.i + 1].text.startswith(BLOCK_MARKS)
+        )
+        if cut:
+            yield doc[start : token.i]
+            start = token.i + 1
+        line_start, at_line_start = token.i + 1, True
+    yield doc[start : span.end]
+
+
 def _sentences(doc: Doc) -> Iterator[Span]:
+    """The doc's sentences, cut at the line breaks that end one (``_breaks``)."""
+    for sentence in _mended(doc):
+        yield from _breaks(sentence)
+
+
+def _mended(doc: Doc) -> Iterator[Span]:
     """The doc's sentences, a parser's split before a lowercase word mended, when
     the text is written in sentence case (most sentences start with a capital)."""
     if not (doc.has_annotation("SENT_START") or doc.has_annotation("DEP")):
