@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=23"
 	$(BIN)/python -m pip install --quiet "torch==$(TORCH_VERSION)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
-	$(BIN)/python -c "import torch, sys; cuda = torch.version.cuda; sys.exit(f'torch {torch.__version__} is a CUDA build; reinstall with TORCH_INDEX=https://download.pytorch.org/whl/cpu') if cuda else None"
+	$(BIN)/python -W ignore -c "import torch, sys; cuda = torch.version.cuda; sys.exit(f'torch {torch.__version__} is a CUDA build; reinstall with TORCH_INDEX=https://download.pytorch.org/whl/cpu') if cuda else None"
 	$(BIN)/python -m pip install --quiet -e ".[dev,pdf,parquet]"
 	touch $(STAMP)
 
