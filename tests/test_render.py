@@ -1076,3 +1076,21 @@ def test_the_method_names_each_model_with_its_version():
         ("spaCy pipeline", "blank"),
         ("sentence embeddings", "/models/mine"),
     ]
+
+
+def test_an_unthemed_sentence_names_the_theme_it_is_in_as_another_kind(round_, settings, tmp_path):
+    persona = next(p for p in round_.personas if p.themes)
+    theme = persona.themes[0]
+    said = theme.insights[0]
+    as_trigger = dataclasses.replace(said, kind="trigger")
+    other = dataclasses.replace(said, kind="trigger", text="A sentence in no theme at all.")
+    marked = dataclasses.replace(persona, unthemed=(as_trigger, other))
+    personas = tuple(marked if p is persona else p for p in round_.personas)
+    write_round(dataclasses.replace(round_, personas=personas), tmp_path, settings)
+    md = (tmp_path / "personas" / f"{persona.id}.md").read_text("utf-8")
+    also = f"(also in the {theme.kind} theme “{theme.label}”)"
+    line = next(x for x in md.splitlines() if x.startswith("- **trigger:**") and said.text in x)
+    assert line.endswith(also)
+    assert also not in next(x for x in md.splitlines() if "in no theme at all" in x)
+    html = (tmp_path / "personas" / f"{persona.id}.html").read_text("utf-8")
+    assert f"also in the {theme.kind} theme “{theme.label}”" in html.replace("&#34;", '"')

@@ -96,6 +96,18 @@ class Card:
         order = {s: n for n, s in enumerate(LEVEL_ORDER)}
         return tuple(sorted(seen.items(), key=lambda item: (order.get(item[0], 99), item[0])))
 
+    def themed_as(self, item: Insight) -> Theme | None:
+        """The theme of another kind that holds the same sentence. A sentence can be
+        a pain and a trigger; when only one kind found a theme, the other stays
+        unthemed, and naming the theme keeps it from reading as a duplicate."""
+        for theme in self.persona.themes:
+            if theme.kind != item.kind and any(
+                (i.source, i.line, i.text) == (item.source, item.line, item.text)
+                for i in theme.insights
+            ):
+                return theme
+        return None
+
     def top(self, kind: str) -> tuple[Theme, ...]:
         """The first themes of ``kind``, for the round document's cards."""
         return self.shown.get(kind, ())[:TOP_THEMES]
