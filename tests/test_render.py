@@ -1094,3 +1094,10 @@ def test_an_unthemed_sentence_names_the_theme_it_is_in_as_another_kind(round_, s
     assert also not in next(x for x in md.splitlines() if "in no theme at all" in x)
     html = (tmp_path / "personas" / f"{persona.id}.html").read_text("utf-8")
     assert f"also in the {theme.kind} theme “{theme.label}”" in html.replace("&#34;", '"')
+
+
+def test_the_round_document_says_what_the_level_in_a_persona_name_means(round_, settings, tmp_path):
+    write_round(round_, tmp_path, settings, formats=["html"])
+    index = (tmp_path / "index.html").read_text("utf-8")
+    assert "A name gives the role and its level: Leader (C-level, VP" in index
+    assert "Practitioner (Individual contributor); Professional (level not known)." in index

@@ -21,6 +21,7 @@ from .models import UNKNOWN, Insight, Participant, Persona, Quote, Round, Theme
 from .roles import INDIVIDUAL
 from .settings import ROUND_LABEL_SETTINGS, default_settings
 from .synthesize import min_group_size
+from .synthesize.config import persona_config
 
 # Most senior first, for role lines that list several levels.
 LEVEL_ORDER = ("c_level", "founder", "vp", "director", "head", "manager", "lead", INDIVIDUAL)
@@ -275,6 +276,18 @@ def changed_rows(settings: dict[str, Any]) -> list[tuple[str, str, str]]:
     ]
 
 
+def name_bands() -> list[tuple[str, list[str]]]:
+    """The level words of persona names ("Leader") with the seniorities each covers,
+    so the round document can say what "Practitioner" or "Professional" means."""
+    config = persona_config()
+    out = []
+    for band, label in config.band_labels.items():
+        levels = [s for s, b in config.band_of.items() if b == band]
+        if label:
+            out.append((label, levels))
+    return out
+
+
 def shared_groups(
     cards: Sequence[Card],
 ) -> list[tuple[str, list[tuple[Card, list[Theme]]]]]:
@@ -364,6 +377,7 @@ def document_context(round_: Round, cards: Sequence[Card]) -> dict[str, Any]:
         "models": models,
         "settings_rows": settings_rows,
         "settings_changed": changed_rows(round_.settings),
+        "bands": name_bands(),
         "top_themes": TOP_THEMES,
         "min_persona_size": min_group_size(
             int(round_.settings.get("min_participants", 2)),
