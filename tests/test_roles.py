@@ -64,6 +64,26 @@ def test_unknown_title_takes_nearest_example_with_embedder(taxonomy, fake_embedd
     assert normalize("Quota Carrier", strict, embedder=fake_embedder).function == "other"
 
 
+@pytest.mark.parametrize(
+    ("title", "seniority"),
+    [
+        ("Director", "director"),
+        ("Senior Manager", "manager"),
+        ("Team Lead", "lead"),
+        ("Head", "head"),
+        ("Employee", "individual_contributor"),
+    ],
+)
+def test_a_title_of_a_level_alone_leaves_the_function_unknown(
+    taxonomy, fake_embedder, title, seniority
+):
+    # "general manager" (executive) and "team lead" are keyword or example titles the
+    # embedder would take "Manager" or "Team Lead" to; a level says no function.
+    match = normalize(title, taxonomy, embedder=fake_embedder)
+    assert (match.function, match.seniority, match.rule) == ("unknown", seniority, "level only")
+    assert normalize(f"{title} of Sales", taxonomy).function == "sales"
+
+
 def test_role_records_are_the_cli_contract(taxonomy):
     records = role_records(["VP of Sales", ""], taxonomy)
     assert records == [

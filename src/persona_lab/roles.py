@@ -73,6 +73,7 @@ class Taxonomy:
     talk_min_count: int = 4
     talk_margin: float = 2.0
     talk_related: tuple[frozenset[str], ...] = ()
+    level_only_words: frozenset[str] = frozenset()
     _vectors: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -121,6 +122,9 @@ class Taxonomy:
             talk_min_count = int(data.get("talk_min_count", 4))
             talk_margin = float(data.get("talk_margin", 2.0))
             talk_related = _families(data.get("talk_related") or [], set(talk), source)
+            level_only = frozenset(
+                normalize_title(str(w)) for w in data.get("level_only_words") or ()
+            )
         except (TypeError, ValueError, IndexError, AttributeError) as exc:
             raise errors.SettingsError(f"{source}: the role taxonomy is malformed ({exc})") from exc
         return cls(
@@ -134,6 +138,7 @@ class Taxonomy:
             talk_min_count,
             talk_margin,
             talk_related,
+            level_only,
         )
 
     def related(self, function: str) -> frozenset[str]:
@@ -150,6 +155,11 @@ class Taxonomy:
                 rank = (len(phrase.split()), at, function)
                 best = rank if best is None or rank[:2] > best[:2] else best
         return best[2] if best else None
+
+    def says_only_level(self, norm: str) -> bool:
+        """The title's words say a level ("senior director") and no function."""
+        level_words = {w for _, words in self.seniority for phrase in words for w in phrase.split()}
+        return all(w in level_words or w in self.level_only_words for w in norm.split())
 
     def seniority_of(self, norm: str) -> str | None:
         if any(_contains(norm, title) >= 0 for title in self.individual_titles):
@@ -221,6 +231,9 @@ def normalize(title: str, taxonomy: Taxonomy, embedder: Embedder | None = None) 
     function = taxonomy.function_of(norm)
     seniority = taxonomy.seniority_of(norm)
     rule = "keyword"
+    if function is None and taxonomy.says_only_level(norm):
+        # Their own words may still tell the function (resolve.roles_from_talk).
+        return RoleMatch(title, UNKNOWN, seniority or INDIVIDUAL, "level only")
     if function is None and embedder is not None:
         nearest, similarity = taxonomy.nearest_function(norm, embedder)
         if similarity >= taxonomy.embedding_min_similarity:
