@@ -867,7 +867,7 @@ def test_render_role_line_says_how_many_levels_are_known(round_, settings, tmp_p
     personas = tuple(changed if p is persona else p for p in round_.personas)
     write_round(dataclasses.replace(round_, personas=personas), tmp_path, settings)
     n = len(persona.participants)
-    known = f"level known for {n - 1} of {n}"
+    known = f"from the titles of {n - 1} of {n}"
     assert known in (tmp_path / "personas" / f"{persona.id}.html").read_text("utf-8")
     lines = (tmp_path / "personas" / f"{persona.id}.md").read_text("utf-8").splitlines()
     role = next(line for line in lines if line.startswith("- **Role:**"))
