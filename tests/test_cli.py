@@ -148,6 +148,9 @@ def test_cli_a_source_date_epoch_is_no_build_day_to_warn_of(capsys, monkeypatch)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
     note_build_date(undated)
     assert capsys.readouterr().err == ""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")  # not seconds: the round is dated today
+    note_build_date(undated)
+    assert "dated today (2026-09-21)" in capsys.readouterr().err
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     note_build_date(undated)
     assert "dated today (2026-09-21)" in capsys.readouterr().err

@@ -600,10 +600,17 @@ def test_a_sentence_ends_at_a_line_break_after_a_colon_or_before_markup(blank_nl
     assert sentences(pasted, spaces) == ["It comes out like this:", "**Rate Term**Kiavi7.1"]
     listed = ["I", "use", "two", "\n", "-", "Excel", "\n", "-", "Gong", "\n", "Both", "help"]
     spaces = [True, True, False, False, True, False, False, True, False, False, True, False]
-    assert sentences(listed, spaces) == ["I use two", "- Excel", "- Gong", "Both help"]
+    assert sentences(listed, spaces) == ["I use two", "- Excel", "- Gong\nBoth help"]
+    # Wrapped prose, a wrapped list item, and a line that goes on in lower case after a colon.
     wrapped = ["My", "notes", "wrap", "\n", "at", "the", "end", "-", "mostly", "."]
     spaces = [True, True, False, False, True, True, True, True, False, False]
     assert sentences(wrapped, spaces) == ["My notes wrap\nat the end - mostly."]
+    item = ["-", "Excel", "for", "\n  ", "everything"]
+    assert len(sentences(item, [True, True, False, False, False])) == 1
+    signed = ["from", "3", "%", "to", "\n", "-5", "%"]
+    assert len(sentences(signed, [True, False, True, False, False, False, False])) == 1
+    simple = ["It", "is", "simple", ":", "\n", "we", "have", "none"]
+    assert len(sentences(simple, [True, True, False, False, False, True, True, False])) == 1
 
 
 def test_a_sentence_that_states_nothing_itself_is_no_insight(blank_nlp, settings):

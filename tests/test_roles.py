@@ -50,18 +50,21 @@ def test_titles_map_to_function_and_seniority(taxonomy, title, function, seniori
 
 
 def test_unknown_title_is_other_without_embedder(taxonomy):
-    match = normalize("Quota carrier", taxonomy)
+    match = normalize("Quota carriers", taxonomy)
     assert (match.function, match.seniority, match.rule) == ("other", "unknown", "none")
+    # An example title itself needs no embedder.
+    match = normalize("Quota carrier", taxonomy)
+    assert (match.function, match.rule) == ("sales", "example")
 
 
 def test_unknown_title_takes_nearest_example_with_embedder(taxonomy, fake_embedder):
     # The fake embedder makes texts sharing words similar: "quota carrier" is an example.
-    match = normalize("Quota Carrier", taxonomy, embedder=fake_embedder)
+    match = normalize("Quota Carrier II", taxonomy, embedder=fake_embedder)
     assert (match.function, match.rule) == ("sales", "embedding")
     strict = Taxonomy.from_data(
         {"functions": {"sales": ["sales"]}, "embedding_min_similarity": 1.01}
     )
-    assert normalize("Quota Carrier", strict, embedder=fake_embedder).function == "other"
+    assert normalize("Quota Carrier II", strict, embedder=fake_embedder).function == "other"
 
 
 @pytest.mark.parametrize(
@@ -82,6 +85,27 @@ def test_a_title_of_a_level_alone_leaves_the_function_unknown(
     match = normalize(title, taxonomy, embedder=fake_embedder)
     assert (match.function, match.seniority, match.rule) == ("unknown", seniority, "level only")
     assert normalize(f"{title} of Sales", taxonomy).function == "sales"
+
+
+@pytest.mark.parametrize(
+    ("title", "function"),
+    [
+        ("Tech Lead", "engineering"),
+        ("Chief of Staff", "operations"),
+        ("Staff Engineer", "engineering"),
+    ],
+)
+def test_a_title_the_taxonomy_lists_keeps_its_function_though_it_holds_level_words(
+    taxonomy, title, function
+):
+    assert normalize(title, taxonomy).function == function
+
+
+def test_a_users_level_words_extend_the_shipped_ones(tmp_path):
+    mine = tmp_path / "roles.yaml"
+    mine.write_text("level_only_words: [apprentice]\n")
+    match = normalize("Senior Apprentice", Taxonomy.load(mine))
+    assert (match.function, match.rule) == ("unknown", "level only")
 
 
 def test_role_records_are_the_cli_contract(taxonomy):

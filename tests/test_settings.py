@@ -47,6 +47,7 @@ def test_settings_options_win_over_file(tmp_path):
         ("not toml [", "cannot read settings"),
         ('generated_at = "28/11/2026"\n', "'28/11/2026' is no date; give it as YYYY-MM-DD"),
         ('generated_at = "20261128"\n', "generated_at"),
+        ('generated_at = "2026-W48-6"\n', "generated_at"),
     ],
 )
 def test_settings_bad_values_name_the_problem(tmp_path, text, needle):

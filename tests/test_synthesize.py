@@ -1019,5 +1019,8 @@ def test_a_label_takes_the_case_its_quotes_write_the_word_in():
     assert in_written_case("I sign off", ["i sign off"]) == "I sign off"
     long_quote = "Often finding useful material was hard"
     assert in_written_case(long_quote, ["it often was"]) == long_quote
+    # A name the quotes also write with a capital inside a sentence keeps it.
+    said = ["Slack threads get lost.", "There is no slack in the plan.", "We use Slack daily."]
+    assert in_written_case("Slack threads", said) == "Slack threads"
     # Inside another word is no lower-case use.
     assert in_written_case("Lesson planning", ["the lessons were long"]) == "Lesson planning"

