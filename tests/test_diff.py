@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from persona_lab.cli import app
 from persona_lab.diff import diff_rounds
 from persona_lab.diff.changes import Side, new_objections, share_step, status_of, theme_changes
-from persona_lab.diff.continuity import carry_ids
+from persona_lab.diff.continuity import carry_ids, first_name
 from persona_lab.diff.match import Pair, match_personas
 from persona_lab.diff.report import render, write_report
 from persona_lab.models import Insight, Participant, Persona, Quote, Role, Round, Theme
@@ -112,6 +112,17 @@ def test_diff_carry_ids_keeps_id_and_first_name_and_frees_clashes():
     assert kept[0].name == "Sales, the Sales Leader"  # first name kept, role label new
     assert kept[1].name == "Kai, the Marketing Leader"
     assert kept[2].name == "Omar, the Finance Leader"  # its name was taken; Noor is avoided
+
+
+def test_diff_a_new_persona_never_takes_the_name_of_one_that_did_not_come_back():
+    previous = [persona("sales", "sales", ["a"]), persona("legal", "legal", ["b"])]
+    gone = first_name(previous[1].name)
+    new = [
+        Persona("sales", "Ines, the Sales Leader", Role("sales", "vp"), (), (), ()),
+        Persona("design", f"{gone}, the Design Leader", Role("design", "vp"), (), (), ()),
+    ]
+    kept = carry_ids(previous, new, [Pair(0, 0, 0.9)], [gone, "Omar"])
+    assert kept[1].name == "Omar, the Design Leader"
 
 
 def test_diff_carry_ids_renames_the_personas_a_theme_is_shared_with():

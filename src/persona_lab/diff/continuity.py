@@ -2,8 +2,9 @@
 
 After a new round's personas are built, each one matched to a persona of the
 previous round takes that persona's id and first name (the role label after
-", the " is the new round's own); the others keep theirs unless taken, so
-cards, links and what people call a persona stay the same across refreshes.
+", the " is the new round's own); the others keep theirs unless a persona of the
+previous round had it, so cards, links and what people call a persona stay the same
+across refreshes.
 """
 
 from __future__ import annotations
@@ -52,8 +53,12 @@ def carry_ids(
     """
     carried = {p.new: previous[p.old] for p in pairs}
     taken_ids = {old.id for old in carried.values()}
-    taken_names = {first_name(old.name) for old in carried.values()}
-    taken_names |= {first_name(p.name) for j, p in enumerate(personas) if j not in carried}
+    # A persona that did not come back keeps its name too: a new one called by it
+    # would read, in what changed, as the same person appearing and disappearing.
+    previous_names = {first_name(old.name) for old in previous}
+    taken_names = previous_names | {
+        first_name(p.name) for j, p in enumerate(personas) if j not in carried
+    }
     avoided = {a.lower() for a in avoid}
     spare = [n for n in names if n not in taken_names and n.lower() not in avoided]
     used_by_new: set[str] = set()
@@ -67,7 +72,7 @@ def carry_ids(
         pid = _free_id(persona.id, taken_ids)
         taken_ids.add(pid)
         first = first_name(persona.name)
-        clash = first in {first_name(o.name) for o in carried.values()} or first in used_by_new
+        clash = first in previous_names or first in used_by_new
         if clash and spare:
             first = spare.pop(0)
         used_by_new.add(first)
