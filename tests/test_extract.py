@@ -550,6 +550,28 @@ def test_label_phrases_drop_lead_words_that_only_rate_or_count(blank_nlp):
     assert "more visibility" in phrases(more[:])
 
 
+def test_label_phrases_drop_a_word_broken_off_but_keep_a_suspended_hyphen(blank_nlp):
+    from persona_lab.extract.summary import phrases
+
+    restart = hand_doc(
+        blank_nlp.vocab,
+        ["But-", "teaching", "takes", "hours"],
+        deps=["det", "nsubj", "ROOT", "dobj"],
+        heads=[1, 2, 2, 2],
+        pos=["NUM", "NOUN", "VERB", "NOUN"],
+    )
+    found = phrases(restart[:])
+    assert "teaching" in found and not any(p.startswith("but") for p in found)
+    suspended = hand_doc(
+        blank_nlp.vocab,
+        ["pre-", "and", "post-sale", "handoff"],
+        deps=["amod", "cc", "conj", "ROOT"],
+        heads=[3, 0, 0, 3],
+        pos=["ADJ", "CCONJ", "ADJ", "NOUN"],
+    )
+    assert "pre- and post-sale handoff" in phrases(suspended[:])
+
+
 def test_a_sentence_split_before_a_lowercase_word_is_mended(blank_nlp):
     from spacy.tokens import Doc
 

@@ -59,6 +59,17 @@ def _after_hyphen(token: Token) -> bool:
     return token.i > 0 and doc[token.i - 1].text == "-" and not doc[token.i - 1].whitespace_
 
 
+SUSPENDED_HYPHEN = {"and", "or", "to", "&"}  # "pre- and post-sale": a word, not a restart
+
+
+def _cut_off(token: Token) -> bool:
+    """A word broken off as the speaker restarts ("But- teaching requires ...")."""
+    if not (len(token.text) > 1 and token.text.endswith("-") and token.text[:-1].isalpha()):
+        return False
+    following = token.nbor() if token.i + 1 < len(token.doc) else None
+    return following is None or following.lower_ not in SUSPENDED_HYPHEN
+
+
 def _trimmed(tokens: list[Token]) -> list[Token]:
     while (
         tokens
@@ -67,6 +78,7 @@ def _trimmed(tokens: list[Token]) -> list[Token]:
         and (
             tokens[0].pos_ in LEADING_DROP
             or tokens[0].is_stop
+            or _cut_off(tokens[0])
             or (tokens[0].lower_ in EMPTY_LEADING and tokens[0].pos_ == "ADJ")
         )
     ):
