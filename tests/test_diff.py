@@ -187,6 +187,24 @@ def test_diff_themes_new_grew_shrank_faded_with_shares():
     assert [q.text for q in found] == ["legal"] * 3
 
 
+def test_diff_two_earlier_themes_said_as_one_name_the_theme_that_took_them_in():
+    vectors = {"price": axis(1), "cost": axis(1, 0.2), "seats": axis(1, 0.3)}
+    old = persona("s", "sales", list("abcd"), [
+        theme("objection", "price", [said("objection", "price", p, 1) for p in "ab"]),
+        theme("objection", "cost", [said("objection", "cost", p, 2) for p in "cd"]),
+    ])  # fmt: skip
+    merged = [said("objection", "seats", p, 3) for p in "abcd"]
+    new = persona("s", "sales", list("abcd"), [theme("objection", "seat price", merged)])
+    sides = round_of("old", [old], vectors), round_of("new", [new], vectors)
+    changes = {t.label: t for t in theme_changes(old, new, *sides)}
+    assert set(changes) == {"seat price", "price"} or set(changes) == {"seat price", "cost"}
+    left = next(t for label, t in changes.items() if label != "seat price")
+    assert (left.within, left.new_participants) == ("seat price", 4)
+    assert changes["seat price"].within is None
+    gone = persona("s", "sales", list("abcd"), [])  # nothing like it said: within nothing
+    assert all(t.within is None for t in theme_changes(old, gone, sides[0], sides[1]))
+
+
 def test_diff_objections_close_to_an_old_one_are_not_new():
     vectors = {"price": axis(1), "cost": axis(1, 0.1)}
     old = persona(

@@ -70,6 +70,9 @@ class ThemeChange:
     old_share: float
     new_share: float
     quotes: tuple[Quote, ...]
+    # An earlier theme no new theme took over, whose subject the new round says
+    # inside another theme: that theme's label ("now within ...").
+    within: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -77,6 +80,7 @@ class ThemeChange:
             "kind": self.kind,
             "label": self.label,
             "old_label": self.old_label,
+            "within": self.within,
             "old_participants": self.old_participants,
             "new_participants": self.new_participants,
             "old_share": round(self.old_share, 3),
@@ -136,6 +140,18 @@ def _pair_themes(
     )
     rows, cols = linear_sum_assignment(score, maximize=True)
     return [(int(i), int(j)) for i, j in zip(rows, cols, strict=True) if score[i, j] >= THEME_MATCH]
+
+
+def _nearest_label(
+    center: np.ndarray, news: Sequence[Theme], new_c: Sequence[np.ndarray]
+) -> str | None:
+    """The label of the new theme closest to an earlier theme's centroid, when it is
+    close enough to have taken over its subject."""
+    scored = [(_cos(center, c), n) for n, c in enumerate(new_c)]
+    best = max(scored, default=None, key=lambda sc: (sc[0], -sc[1]))
+    if best is None or best[0] < THEME_MATCH:
+        return None
+    return news[best[1]].label
 
 
 def kinds_extracted(round_: Round) -> set[str]:
@@ -203,6 +219,7 @@ def theme_changes(
                     share_old,
                     share_new,
                     theme.quotes[:QUOTES_SHOWN],
+                    _nearest_label(old_c[i], news, new_c) if count else None,
                 )
             )
     return out
