@@ -60,10 +60,6 @@ def _warn(message: str) -> None:
     _err(message)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def stored_stamps(db: Path) -> dict[str, str]:
     """When each stored round was last written, before a run that may store one.
 
@@ -380,9 +376,9 @@ def forget_command(
             done = forget(store, participant)
         rebuilt = [r for r in done.rounds if r not in done.rounds_removed]
         summary = (
-            f"Forgot {', '.join(done.names)}: {_plural(done.files_removed, 'transcript')} "
-            f"removed, {_plural(done.files_redacted, 'group call')} redacted, "
-            f"{_plural(done.insights, 'insight')}; rounds rebuilt: {', '.join(rebuilt) or 'none'}"
+            f"Forgot {', '.join(done.names)}: {_count(done.files_removed, 'transcript')} "
+            f"removed, {_count(done.files_redacted, 'group call')} redacted, "
+            f"{_count(done.insights, 'insight')}; rounds rebuilt: {', '.join(rebuilt) or 'none'}"
         )
         if done.rounds_removed:
             summary += f"; rounds left empty and removed: {', '.join(done.rounds_removed)}"
