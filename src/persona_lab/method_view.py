@@ -42,14 +42,14 @@ def model_rows(models: dict[str, Any]) -> list[tuple[str, str]]:
 def method_rows(settings: dict[str, Any]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The models used and the other settings, each as (name, value) rows."""
     models = settings.get("models")
-    model_rows_ = model_rows(models) if models else []
+    shown_models = model_rows(models) if models else []
     # An unset round name or date is decided by the files; the header shows it.
     rows = sorted(
         (k, setting_text(v))
         for k, v in settings.items()
         if k != "models" and not (k in ROUND_LABEL_SETTINGS and not v)
     )
-    return model_rows_, rows
+    return shown_models, rows
 
 
 def changed_rows(settings: dict[str, Any]) -> list[tuple[str, str, str]]:

@@ -158,6 +158,10 @@ class Taxonomy:
                 best = rank if best is None or rank[:2] > best[:2] else best
         return best[2] if best else None
 
+    def example_function(self, norm: str) -> str | None:
+        """The function of an example title given exactly ("chief of staff")."""
+        return next((f for title, f in self.examples if title == norm), None)
+
     def says_only_level(self, norm: str) -> bool:
         """The title's words say a level ("senior director") and no function."""
         return all(w in self.level_only_words for w in norm.split())
@@ -231,7 +235,7 @@ def normalize(title: str, taxonomy: Taxonomy, embedder: Embedder | None = None) 
     function = taxonomy.function_of(norm)
     seniority = taxonomy.seniority_of(norm)
     rule = "keyword"
-    example = dict(taxonomy.examples).get(norm) if function is None else None
+    example = taxonomy.example_function(norm) if function is None else None
     if example is not None:  # "Chief of Staff", "Tech Lead": titles the taxonomy lists
         return RoleMatch(title, example, seniority or INDIVIDUAL, "example")
     if function is None and taxonomy.says_only_level(norm):
